@@ -1,0 +1,37 @@
+import { Command, Flags } from '@oclif/core';
+import { GxError } from '../errors.js';
+
+/**
+ * The base of every gx command: a user's mistake (GxError) is printed as its message and a hint, without a stack
+ * trace, and exits non-zero; anything else is a bug in gx, shown with its stack under --debug.
+ */
+export abstract class GxCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({ description: 'Print stack traces of errors', helpGroup: 'GLOBAL' }),
+  };
+
+  protected override async catch(error: Error & { oclif?: unknown }): Promise<unknown> {
+    // oclif's own errors (unknown flag, missing argument) already read well.
+    if (error.oclif !== undefined) return super.catch(error);
+    process.exitCode = 1;
+    const debug = this.argv.includes('--debug');
+    if (error instanceof GxError) {
+      if (this.jsonEnabled()) this.logJson({ error: { code: error.code, message: error.message, hint: error.hint } });
+      else process.stderr.write(`${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+    } else {
+      process.stderr.write(`gx: unexpected error: ${error.message}\n`);
+      if (!debug)
+        process.stderr.write('hint: this is a bug in gx; rerun with --debug for the stack trace and report it\n');
+    }
+    if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+    return undefined;
+  }
+}
+
+/** `--set path=value`, repeatable; shared by every command that loads an experiment. */
+export const setFlag = Flags.string({
+  char: 's',
+  description: 'Override a value in the experiment, e.g. train.optimizer.g.lr=1e-4 (repeatable)',
+  multiple: true,
+  default: [],
+});

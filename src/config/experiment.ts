@@ -1,0 +1,81 @@
+/**
+ * A validated experiment with every default filled in, frozen: what the registries and the runner receive.
+ * Mirrors src/config/schema.ts; registry-specific options stay as the entry's own keys beside `type`.
+ */
+export interface ResolvedExperiment {
+  readonly name: string;
+  readonly description?: string;
+  readonly seed: number;
+  readonly data: DataConfig;
+  readonly model: ModelConfig;
+  readonly loss: LossConfig;
+  readonly train: TrainConfig;
+  readonly eval?: EvalConfig;
+  readonly tracking: TrackingConfig;
+  readonly runtime: { readonly backend: BackendName };
+  readonly sweep?: SweepConfig;
+}
+
+/** A registry choice: `type` names the entry, the other keys are its options. */
+export interface TypedOptions {
+  readonly type: string;
+  readonly [option: string]: unknown;
+}
+
+export interface DataConfig extends TypedOptions {
+  readonly limit?: number;
+}
+
+export interface ModelConfig extends TypedOptions {
+  readonly latent_size: number;
+  readonly latent_distribution: 'uniform' | 'normal';
+  readonly num_classes: number;
+}
+
+export interface LossConfig extends TypedOptions {
+  readonly auxiliary?: { readonly weight: number; readonly fakes_in_d_step: boolean };
+}
+
+export interface OptimizerConfig extends TypedOptions {
+  readonly lr: number;
+}
+
+export interface TrainConfig {
+  readonly epochs: number;
+  readonly max_steps?: number;
+  readonly batch_size: number;
+  readonly n_critic: number;
+  readonly g_batch_multiplier: number;
+  readonly optimizer: { readonly g: OptimizerConfig; readonly d: OptimizerConfig };
+  readonly checkpoint_every: number;
+  readonly sample_every: number;
+}
+
+export type MetricName = 'fid' | 'mnist_score' | 'kid' | 'precision_recall' | 'class_accuracy';
+
+export interface EvalConfig {
+  readonly every: number;
+  readonly metrics: readonly MetricName[];
+  readonly samples: number;
+}
+
+export interface TrackingConfig {
+  readonly uri?: string;
+  readonly experiment?: string;
+  readonly run_name?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export type SweepValues =
+  | readonly unknown[]
+  | { readonly min: number; readonly max: number; readonly scale?: 'linear' | 'log' }
+  | { readonly tie: string };
+
+export interface SweepConfig {
+  readonly method: 'grid' | 'random';
+  readonly count?: number;
+  readonly seed: number;
+  readonly parameters: Readonly<Record<string, SweepValues>>;
+}

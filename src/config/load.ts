@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, GxError } from '../errors.js';
+import type { ResolvedExperiment } from './experiment.js';
+import { applyOverride, parseOverride } from './overrides.js';
+import { validateExperiment } from './validate.js';
+import { dotted, parseYamlSource } from './yaml-source.js';
+
+export interface LoadOptions {
+  /** `path=value` expressions, applied in order after the file is read and before it is validated. */
+  overrides?: readonly string[];
+}
+
+/** Reads, overrides, validates and resolves an experiment file; throws a ConfigError listing every problem. */
+export async function loadExperiment(file: string, options: LoadOptions = {}): Promise<ResolvedExperiment> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new GxError('CONFIG_UNREADABLE', `${file}: ${reason}`, 'give the path of an experiment YAML file');
+  }
+  return resolveExperiment(file, text, options);
+}
+
+/** The same as loadExperiment, for text already in hand; `file` is only used in messages. */
+export function resolveExperiment(file: string, text: string, options: LoadOptions = {}): ResolvedExperiment {
+  const source = parseYamlSource(file, text);
+  if (source.syntaxErrors.length > 0) throw new ConfigError(source.syntaxErrors);
+  const data = source.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError([`${file}:1:1: an experiment must be a mapping with name, data, model, loss and train`]);
+  }
+
+  const problems: string[] = [];
+  const overridden = new Set<string>();
+  for (const expression of options.overrides ?? []) {
+    const override = parseOverride(expression);
+    const problem = 'text' in override ? applyOverride(data as Record<string, unknown>, override) : override;
+    if (problem) problems.push(`${source.locate(problem.path)}: ${problem.message}`);
+    else if ('text' in override) overridden.add(dotted(override.path));
+  }
+  for (const problem of validateExperiment(data)) {
+    const fromSet = overridden.has(dotted(problem.path)) ? ' (from --set)' : '';
+    problems.push(`${source.locate(problem.path, problem.atKey)}: ${problem.message}${fromSet}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(data) as ResolvedExperiment;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,91 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { didYouMean } from '../registry/did-you-mean.js';
+import type { JsonSchema } from '../registry/registry.js';
+import { experimentSchema } from './schema.js';
+import { dotted, type KeyPath, type Problem } from './yaml-source.js';
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true });
+const validator = ajv.compile(experimentSchema);
+
+/** Validates `data` in place, filling in defaults; returns every problem at once, worded for people. */
+export function validateExperiment(data: unknown): Problem[] {
+  if (validator(data)) return [];
+  const problems = (validator.errors ?? []).flatMap(describe);
+  // anyOf reports each failed branch, then itself; keep one line per path and message.
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${dotted(problem.path)}\0${problem.message}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+function describe(error: ErrorObject): Problem[] {
+  // The branches of an anyOf are summarised by the anyOf error itself.
+  if (error.schemaPath.includes('/anyOf/')) return [];
+  const path = pathOf(error.instancePath);
+  const where = path.length > 0 ? dotted(path) : 'the experiment';
+  const params = error.params as Record<string, unknown>;
+  const got = `got ${show(error.data)}`;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const known = Object.keys((error.parentSchema?.properties as JsonSchema | undefined) ?? {});
+      return [{ path: [...path, key], atKey: true, message: `${where} has no key "${key}"${didYouMean(key, known)}` }];
+    }
+    case 'required':
+      return [{ path, message: `${where} needs the key "${String(params.missingProperty)}"` }];
+    case 'discriminator': {
+      const kind = String(error.parentSchema?.title ?? 'type');
+      const names = ((error.parentSchema?.oneOf as JsonSchema[] | undefined) ?? []).map((branch) =>
+        String((branch.properties as Record<string, JsonSchema>).type.const),
+      );
+      if (params.error !== 'mapping')
+        return [{ path: [...path, 'type'], message: `${where}.type must name a ${kind}` }];
+      const name = String(params.tagValue);
+      return [
+        {
+          path: [...path, 'type'],
+          message: `unknown ${kind} "${name}" at ${where}.type${didYouMean(name, names)} (known: ${names.join(', ')})`,
+        },
+      ];
+    }
+    case 'type':
+      return [{ path, message: `${where} must be ${article(String(params.type))}, ${got}` }];
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
+      return [{ path, message: `${where} must be one of ${allowed.join(', ')}, ${got}${hint}` }];
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return [{ path, message: `${where} must be ${String(params.comparison)} ${String(params.limit)}, ${got}` }];
+    case 'anyOf':
+      return [{ path, message: `${where} must be a list of values, {min, max, scale}, or {tie: <path>}` }];
+    default:
+      return [{ path, message: `${where} ${error.message ?? 'is invalid'}, ${got}` }];
+  }
+}
+
+function pathOf(instancePath: string): KeyPath {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+function article(type: string): string {
+  const noun =
+    type === 'integer' ? 'a whole number' : type === 'array' ? 'a list' : type === 'object' ? 'a mapping' : type;
+  return /^(a |an )/.test(noun) ? noun : `a ${noun}`;
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}

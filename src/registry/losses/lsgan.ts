@@ -1,0 +1,14 @@
+import type { Loss } from './index.js';
+
+/** Mao et al. (2017), eq. (2): D pulls real scores to b and fake to a; G pulls fake scores to c. */
+export const lsgan: Loss = {
+  name: 'lsgan',
+  summary: 'Least squares GAN (Mao 2017) with targets a (fake), b (real), c (G)',
+  options: {
+    properties: {
+      a: { type: 'number', default: 0, description: "D's target for fakes (-1 in the Pearson chi^2 coding)" },
+      b: { type: 'number', default: 1, description: "D's target for reals" },
+      c: { type: 'number', default: 1, description: "G's target for fakes (0 in the Pearson chi^2 coding)" },
+    },
+  },
+};

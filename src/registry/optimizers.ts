@@ -1,0 +1,54 @@
+import { createRegistry, type RegistryEntry } from './registry.js';
+
+export type Optimizer = RegistryEntry;
+
+const lr = { type: 'number', exclusiveMinimum: 0, description: 'Learning rate' };
+const epsilon = { type: 'number', exclusiveMinimum: 0, default: 1e-8, description: 'Added to denominators' };
+
+export const optimizers = createRegistry<Optimizer>('optimizer', [
+  {
+    name: 'adam',
+    summary: 'Adam (Kingma & Ba 2015)',
+    options: {
+      properties: {
+        lr,
+        beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'First-moment decay' },
+        beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.999, description: 'Second-moment decay' },
+        epsilon,
+      },
+      required: ['lr'],
+    },
+  },
+  {
+    name: 'rmsprop',
+    summary: 'RMSProp (Tieleman & Hinton 2012)',
+    options: {
+      properties: {
+        lr,
+        decay: {
+          type: 'number',
+          minimum: 0,
+          exclusiveMaximum: 1,
+          default: 0.9,
+          description: "Decay of the squared-gradient average (PyTorch's alpha; its default is 0.99)",
+        },
+        momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0 },
+        centered: { type: 'boolean', default: false },
+        epsilon,
+      },
+      required: ['lr'],
+    },
+  },
+  {
+    name: 'sgd',
+    summary: 'Stochastic gradient descent, with optional (Nesterov) momentum',
+    options: {
+      properties: {
+        lr,
+        momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0 },
+        nesterov: { type: 'boolean', default: false },
+      },
+      required: ['lr'],
+    },
+  },
+]);

@@ -1,0 +1,46 @@
+import { GxError } from '../errors.js';
+import { didYouMean } from './did-you-mean.js';
+
+/** A JSON Schema fragment, as plain data. */
+export type JsonSchema = { [key: string]: unknown };
+
+/** The options an entry takes: JSON Schema `properties` (with defaults) and which of them are required. */
+export interface OptionsSchema {
+  properties: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+/** What every registry entry has; each kind adds what it creates (see architectures/, losses/, ...). */
+export interface RegistryEntry {
+  /** The `type:` value that selects this entry in an experiment file. */
+  name: string;
+  /** One line for `gx schema` and editors' hover text. */
+  summary: string;
+  options: OptionsSchema;
+}
+
+/** Entries of one kind (architecture, loss, ...), found by name; an unknown name gets a "did you mean". */
+export interface Registry<Entry extends RegistryEntry> {
+  /** What an entry is called in messages: "loss", "architecture", ... */
+  kind: string;
+  entries: readonly Entry[];
+  get(name: string): Entry;
+}
+
+export function createRegistry<Entry extends RegistryEntry>(kind: string, entries: Entry[]): Registry<Entry> {
+  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  if (byName.size !== entries.length) throw new Error(`duplicate ${kind} names in the registry`);
+  return {
+    kind,
+    entries,
+    get(name) {
+      const entry = byName.get(name);
+      if (entry) return entry;
+      throw new GxError(
+        'UNKNOWN_NAME',
+        `unknown ${kind} "${name}"${didYouMean(name, byName.keys())}`,
+        `known ${kind}s: ${[...byName.keys()].join(', ')}`,
+      );
+    },
+  };
+}
