@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 export function idxFile(magic: number, shape: number[], data: Uint8Array, gzip = false): Uint8Array {
   const header = Buffer.alloc(4 + 4 * shape.length);
   header.writeUInt32BE(magic, 0);
-  shape.forEach((size, i) => header.writeUInt32BE(size, 4 + 4 * i));
+  for (const [i, size] of shape.entries()) header.writeUInt32BE(size, 4 + 4 * i);
   const bytes = Buffer.concat([header, data]);
   return gzip ? gzipSync(bytes) : bytes;
 }
