@@ -1,6 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerConfig } from '../config/experiment.js';
 import { createRegistry, type RegistryEntry } from './registry.js';
 
-export type Optimizer = RegistryEntry;
+export interface Optimizer extends RegistryEntry {
+  create(options: OptimizerConfig): tf.Optimizer;
+}
 
 const lr = { type: 'number', exclusiveMinimum: 0, description: 'Learning rate' };
 const epsilon = { type: 'number', exclusiveMinimum: 0, default: 1e-8, description: 'Added to denominators' };
@@ -18,6 +22,7 @@ export const optimizers = createRegistry<Optimizer>('optimizer', [
       },
       required: ['lr'],
     },
+    create: (o) => tf.train.adam(o.lr, o.beta1 as number, o.beta2 as number, o.epsilon as number),
   },
   {
     name: 'rmsprop',
@@ -38,6 +43,8 @@ export const optimizers = createRegistry<Optimizer>('optimizer', [
       },
       required: ['lr'],
     },
+    create: (o) =>
+      tf.train.rmsprop(o.lr, o.decay as number, o.momentum as number, o.epsilon as number, o.centered as boolean),
   },
   {
     name: 'sgd',
@@ -50,5 +57,7 @@ export const optimizers = createRegistry<Optimizer>('optimizer', [
       },
       required: ['lr'],
     },
+    create: (o) =>
+      o.momentum === 0 ? tf.train.sgd(o.lr) : tf.train.momentum(o.lr, o.momentum as number, o.nesterov as boolean),
   },
 ]);

@@ -1,8 +1,12 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { GxError } from '../../errors.js';
+import { apply, discriminatorHeads, type Initializer, latentInputs, seededInitializers } from './building-blocks.js';
 import type { Architecture } from './index.js';
 
 /**
  * The seed: generator and discriminator of Keras `examples/mnist_acgan.py` (first version, Nov 2016), the AC-GAN of
- * Odena, Olah and Shlens (2017). Both heads output raw scores; the loss applies the activation.
+ * Odena, Olah and Shlens (2017), in NHWC. Layer by layer as the original, with its initialisers (glorot_normal in G,
+ * Keras' default glorot_uniform in D); the heads output raw scores and the loss applies sigmoid and softmax.
  */
 export const acganMnist: Architecture = {
   name: 'acgan-mnist',
@@ -19,4 +23,54 @@ export const acganMnist: Architecture = {
       dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.3, description: 'Dropout rate in D' },
     },
   },
+  create(model, { imageShape, classHead, seed }) {
+    if (imageShape.join('x') !== '28x28x1') {
+      throw new GxError(
+        'CONFIG_CONFLICT',
+        `acgan-mnist is built for 28x28x1 images, the data has ${imageShape.join('x')}`,
+        'use model.type dcgan for other images',
+      );
+    }
+    const init = seededInitializers(seed);
+
+    const { inputs, latent } = latentInputs(model, init.glorotNormal());
+    let g = apply(
+      tfl.layers.dense({ units: 1024, activation: 'relu', kernelInitializer: init.glorotNormal() }),
+      latent,
+    );
+    g = apply(tfl.layers.dense({ units: 128 * 7 * 7, activation: 'relu', kernelInitializer: init.glorotNormal() }), g);
+    g = apply(tfl.layers.reshape({ targetShape: [7, 7, 128] }), g);
+    g = apply(tfl.layers.upSampling2d({ size: [2, 2] }), g);
+    g = apply(conv(256, 5, 'relu', init.glorotNormal()), g);
+    g = apply(tfl.layers.upSampling2d({ size: [2, 2] }), g);
+    g = apply(conv(128, 5, 'relu', init.glorotNormal()), g);
+    const image = apply(conv(1, 2, 'tanh', init.glorotNormal()), g);
+    const generator = tfl.model({ inputs, outputs: image, name: 'generator' });
+
+    const x = tfl.input({ shape: [28, 28, 1], name: 'image' });
+    let d = x;
+    for (const [filters, stride] of [
+      [32, 2],
+      [64, 1],
+      [128, 2],
+      [256, 1],
+    ]) {
+      d = apply(conv(filters, 3, 'linear', init.glorotUniform(), stride), d);
+      d = apply(tfl.layers.leakyReLU({ alpha: model.leaky_slope as number }), d);
+      d = apply(tfl.layers.dropout({ rate: model.dropout as number }), d);
+    }
+    const features = apply(tfl.layers.flatten(), d);
+    const outputs = discriminatorHeads(features, model.num_classes, classHead, init.glorotUniform);
+    return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };
+  },
 };
+
+function conv(
+  filters: number,
+  kernelSize: number,
+  activation: 'relu' | 'tanh' | 'linear',
+  kernelInitializer: Initializer,
+  stride = 1,
+) {
+  return tfl.layers.conv2d({ filters, kernelSize, strides: stride, padding: 'same', activation, kernelInitializer });
+}

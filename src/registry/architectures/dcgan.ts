@@ -1,6 +1,13 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { GxError } from '../../errors.js';
+import { apply, discriminatorHeads, latentInputs, seededInitializers } from './building-blocks.js';
 import type { Architecture } from './index.js';
 
-/** A DCGAN-style pair (Radford, Metz, Chintala 2016) for 28x28 images: 7x7 -> 14x14 -> 28x28 and back. */
+/**
+ * A DCGAN-style pair (Radford, Metz, Chintala 2016) for 28x28 images: G projects z to 7x7, then two stride-2
+ * transposed convolutions (to 14x14, then 28x28); D mirrors it with stride-2 convolutions and LeakyReLU.
+ * Weights start from N(0, 0.02) as in the paper.
+ */
 export const dcgan: Architecture = {
   name: 'dcgan',
   summary: 'A configurable DCGAN-style generator and discriminator for 28x28 images',
@@ -33,5 +40,65 @@ export const dcgan: Architecture = {
       },
       dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Dropout rate in D' },
     },
+  },
+  create(model, { imageShape, classHead, seed }) {
+    const [height, width, channels] = imageShape;
+    if (height !== 28 || width !== 28) {
+      throw new GxError(
+        'CONFIG_CONFLICT',
+        `dcgan is built for 28x28 images, the data has ${height}x${width}`,
+        'resize the data to 28x28',
+      );
+    }
+    const w = model.width as number;
+    const extra = (model.depth as number) - 1;
+    const init = seededInitializers(seed);
+    const conv = (filters: number, strides = 1) =>
+      tfl.layers.conv2d({
+        filters,
+        kernelSize: 5,
+        strides,
+        padding: 'same',
+        kernelInitializer: init.dcgan(),
+        useBias: true,
+      });
+    const up = (filters: number) =>
+      tfl.layers.conv2dTranspose({
+        filters,
+        kernelSize: 5,
+        strides: 2,
+        padding: 'same',
+        kernelInitializer: init.dcgan(),
+      });
+
+    // G: batch norm (when on) then ReLU after every hidden layer; tanh out.
+    const gActivate = (h: tfl.SymbolicTensor) => {
+      const normed = model.g_batch_norm ? apply(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }), h) : h;
+      return apply(tfl.layers.reLU(), normed);
+    };
+    const { inputs, latent } = latentInputs(model, init.dcgan());
+    let g = gActivate(apply(tfl.layers.dense({ units: 7 * 7 * 2 * w, kernelInitializer: init.dcgan() }), latent));
+    g = apply(tfl.layers.reshape({ targetShape: [7, 7, 2 * w] }), g);
+    for (let i = 0; i < extra; i++) g = gActivate(apply(conv(2 * w), g));
+    g = gActivate(apply(up(w), g));
+    for (let i = 0; i < extra; i++) g = gActivate(apply(conv(w), g));
+    const image = apply(tfl.layers.activation({ activation: 'tanh' }), apply(up(channels), g));
+    const generator = tfl.model({ inputs, outputs: image, name: 'generator' });
+
+    // D: no batch norm on its first layer (Radford et al.), LeakyReLU everywhere.
+    const dActivate = (h: tfl.SymbolicTensor, normalise: boolean) => {
+      let out =
+        normalise && model.d_batch_norm ? apply(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }), h) : h;
+      out = apply(tfl.layers.leakyReLU({ alpha: model.leaky_slope as number }), out);
+      return (model.dropout as number) > 0 ? apply(tfl.layers.dropout({ rate: model.dropout as number }), out) : out;
+    };
+    const x = tfl.input({ shape: [28, 28, channels], name: 'image' });
+    let d = dActivate(apply(conv(w, 2), x), false);
+    for (let i = 0; i < extra; i++) d = dActivate(apply(conv(w), d), true);
+    d = dActivate(apply(conv(2 * w, 2), d), true);
+    for (let i = 0; i < extra; i++) d = dActivate(apply(conv(2 * w), d), true);
+    const features = apply(tfl.layers.flatten(), d);
+    const outputs = discriminatorHeads(features, model.num_classes, classHead, init.dcgan);
+    return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };
   },
 };

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { Loss } from './index.js';
 
 /** Mao et al. (2017), eq. (2): D pulls real scores to b and fake to a; G pulls fake scores to c. */
@@ -10,5 +11,14 @@ export const lsgan: Loss = {
       b: { type: 'number', default: 1, description: "D's target for reals" },
       c: { type: 'number', default: 1, description: "G's target for fakes (0 in the Pearson chi^2 coding)" },
     },
+  },
+  create(options) {
+    const [a, b, c] = [options.a, options.b, options.c] as number[];
+    const halfMeanSquare = (scores: tf.Tensor, target: number) =>
+      tf.mul(0.5, tf.mean(tf.square(tf.sub(scores, target))));
+    return {
+      discriminator: (real, fake) => tf.tidy(() => tf.add(halfMeanSquare(real, b), halfMeanSquare(fake, a))),
+      generator: (fake) => tf.tidy(() => halfMeanSquare(fake, c)),
+    };
   },
 };

@@ -1,6 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { Loss } from './index.js';
 
-/** Goodfellow et al. (2014), in the stable softplus form on raw scores. */
+/**
+ * Goodfellow et al. (2014), eq. (1), in the stable softplus form on raw scores v:
+ * D minimises E[softplus(-v_real)] + E[softplus(v_fake)] (binary cross-entropy with targets 1 and 0);
+ * the non-saturating G minimises E[softplus(-v_fake)] (Section 3), the minimax G -E[softplus(v_fake)].
+ */
 export const standard: Loss = {
   name: 'standard',
   summary: 'The original GAN loss (Goodfellow 2014): non-saturating or minimax generator',
@@ -21,5 +26,22 @@ export const standard: Loss = {
           "D's target for real images; below 1 is one-sided label smoothing (e.g. 0.9; Salimans et al. 2016)",
       },
     },
+  },
+  create(options) {
+    const realLabel = options.real_label as number;
+    const minimax = options.generator === 'minimax';
+    return {
+      discriminator: (real, fake) =>
+        tf.tidy(() => {
+          // Cross-entropy against target t: t softplus(-v) + (1 - t) softplus(v).
+          const realTerm = tf.add(
+            tf.mul(realLabel, tf.softplus(tf.neg(real))),
+            tf.mul(1 - realLabel, tf.softplus(real)),
+          );
+          return tf.add(tf.mean(realTerm), tf.mean(tf.softplus(fake)));
+        }),
+      generator: (fake) =>
+        tf.tidy(() => (minimax ? tf.neg(tf.mean(tf.softplus(fake))) : tf.mean(tf.softplus(tf.neg(fake))))),
+    };
   },
 };

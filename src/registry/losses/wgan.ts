@@ -1,6 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { Loss } from './index.js';
 
-/** Arjovsky, Chintala, Bottou (2017): a critic kept Lipschitz by clipping its weights. */
+/**
+ * Arjovsky, Chintala, Bottou (2017), Algorithm 1: the critic maximises E[v_real] - E[v_fake], an estimate of the
+ * Wasserstein-1 distance while its weights are clipped to [-c, c]; G minimises -E[v_fake].
+ */
 export const wgan: Loss = {
   name: 'wgan',
   summary: 'Wasserstein GAN with weight clipping (Arjovsky 2017); pair with rmsprop and n_critic 5',
@@ -20,4 +24,22 @@ export const wgan: Loss = {
       },
     },
   },
+  create(options) {
+    return {
+      ...wassersteinObjective(),
+      clip: options.clip as number,
+      criticSteps: options.critic_warmup
+        ? (step, nCritic) => (step < 25 || step % 500 === 0 ? 100 : nCritic)
+        : undefined,
+    };
+  },
 };
+
+/** The Wasserstein objective both WGAN variants share. */
+export function wassersteinObjective() {
+  return {
+    discriminator: (real: tf.Tensor, fake: tf.Tensor) => tf.tidy(() => tf.sub(tf.mean(fake), tf.mean(real))),
+    generator: (fake: tf.Tensor) => tf.tidy(() => tf.neg(tf.mean(fake))),
+    estimatesWasserstein: true,
+  };
+}

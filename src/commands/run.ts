@@ -1,0 +1,116 @@
+import { Args, Flags } from '@oclif/core';
+import { stringify } from 'yaml';
+import { GxCommand, setFlag } from '../cli/gx-command.js';
+import { loadExperiment } from '../config/load.js';
+import { GxError } from '../errors.js';
+import { describeModels, type RunOptions, resumeRun, runExperiment } from '../runner/run.js';
+
+export default class Run extends GxCommand {
+  static override summary = 'Train one experiment';
+  static override description =
+    `Trains on the best backend available (native TensorFlow, GPU first, when installed; else the fastest pure-JS backend that trains) and writes a run folder under ./runs (or $GX_RUNS_DIR): the resolved experiment, history.jsonl (every step's metrics), a sample grid per epoch in samples/, checkpoint/ (G, D, both optimizers, the step and the random state) and model/ (the final generator in the TensorFlow.js layers format, for tf.loadLayersModel).
+
+Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <run>\` continues exactly where it stopped.`;
+  static override examples = [
+    '<%= config.bin %> run experiments/quickstart.yaml',
+    '<%= config.bin %> run experiments/acgan-mnist.yaml --dry-run',
+    '<%= config.bin %> run experiments/lsgan.yaml --set train.optimizer.g.lr=1e-4 --max-steps 200',
+    '<%= config.bin %> run --resume runs/quickstart-20261128-101500-ab12 --max-steps 1200',
+  ];
+  static override enableJsonFlag = true;
+  static override args = { file: Args.string({ description: 'Experiment YAML file (not with --resume)' }) };
+  static override flags = {
+    set: setFlag,
+    backend: Flags.string({
+      description: 'tfjs backend (overrides runtime.backend)',
+      options: ['auto', 'tensorflow', 'wasm', 'cpu'],
+    }),
+    'max-steps': Flags.integer({
+      description: 'Stop after this many generator steps (overrides train.max_steps)',
+      min: 1,
+    }),
+    'dry-run': Flags.boolean({
+      description: 'Print the resolved experiment and the models with their parameter counts, then exit',
+    }),
+    resume: Flags.string({ description: 'Continue a run (its folder or id) from its last checkpoint' }),
+    'runs-dir': Flags.string({ description: 'Where run folders go', env: 'GX_RUNS_DIR' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(Run);
+    if (!args.file === !flags.resume) {
+      throw new GxError(
+        'USAGE',
+        'give either an experiment file or --resume <run>',
+        'gx run experiments/quickstart.yaml',
+      );
+    }
+    if (flags.resume && flags.set.length > 0) {
+      throw new GxError(
+        'USAGE',
+        '--set cannot change a run being resumed',
+        'start a new run with the changed experiment instead',
+      );
+    }
+    let stopRequested = false;
+    const options: RunOptions = {
+      runsDir: flags['runs-dir'],
+      backend: flags.backend as RunOptions['backend'],
+      maxSteps: flags['max-steps'],
+      progress: !this.jsonEnabled(),
+      shouldStop: () => stopRequested,
+    };
+
+    if (flags.resume)
+      return this.report(
+        await resumeRun(
+          flags.resume,
+          withStop(options, () => (stopRequested = true)),
+        ),
+      );
+    const experiment = await loadExperiment(args.file as string, { overrides: flags.set });
+    if (flags['dry-run']) {
+      const models = await describeModels(experiment, options.backend);
+      if (!this.jsonEnabled()) {
+        this.log(stringify(experiment));
+        for (const [name, model] of Object.entries(models))
+          this.log(`${name}: ${model.parameters.toLocaleString('en')} parameters\n${model.summary}\n`);
+      }
+      return { experiment, models };
+    }
+    return this.report(
+      await runExperiment(
+        experiment,
+        withStop(options, () => (stopRequested = true)),
+      ),
+    );
+  }
+
+  private report<T extends { runId: string; runDir: string; status: string; backend: string; state: { step: number } }>(
+    result: T,
+  ): T {
+    this.log(
+      `${result.status === 'FINISHED' ? 'finished' : 'stopped'}: run ${result.runId} (${result.state.step} steps on ${result.backend})`,
+    );
+    this.log(`  ${result.runDir}`);
+    if (result.status !== 'FINISHED') {
+      this.log(`  continue with: gx run --resume ${result.runDir}`);
+      process.exitCode = 130;
+    }
+    return result;
+  }
+}
+
+/** Ctrl-C (or SIGTERM) asks the loop to stop after the current step; a second Ctrl-C quits at once. */
+function withStop(options: RunOptions, stop: () => void): RunOptions {
+  let asked = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (asked) process.exit(130);
+    asked = true;
+    process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (again to quit at once)\n`);
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return options;
+}

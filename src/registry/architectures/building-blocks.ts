@@ -1,0 +1,56 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { ModelConfig } from '../../config/experiment.js';
+import { GxError } from '../../errors.js';
+import { deriveSeed } from '../../random.js';
+
+export type Initializer = ReturnType<typeof tfl.initializers.glorotNormal>;
+
+/** Initialisers with a fresh seed each call, all derived from the run's seed: weights repeat run to run. */
+export function seededInitializers(seed: number) {
+  let count = 0;
+  const next = () => deriveSeed(seed, 'init', count++);
+  return {
+    glorotNormal: () => tfl.initializers.glorotNormal({ seed: next() }),
+    glorotUniform: () => tfl.initializers.glorotUniform({ seed: next() }),
+    dcgan: () => tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: next() }),
+  };
+}
+
+/**
+ * G's inputs and the vector its first layer sees: z alone, or, as in the seed, z multiplied element-wise by a
+ * learned embedding of the class (Keras mnist_acgan.py: Embedding(10, latent) then merge mode 'mul').
+ */
+export function latentInputs(model: ModelConfig, embeddingsInitializer: Initializer) {
+  const z = tfl.input({ shape: [model.latent_size], name: 'z' });
+  if (model.num_classes === 0) return { inputs: [z], latent: z };
+  const label = tfl.input({ shape: [1], name: 'label', dtype: 'int32' });
+  const embedded = tfl.layers
+    .embedding({ inputDim: model.num_classes, outputDim: model.latent_size, embeddingsInitializer })
+    .apply(label);
+  const flat = tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor;
+  return { inputs: [z, label], latent: tfl.layers.multiply().apply([z, flat]) as tfl.SymbolicTensor };
+}
+
+/** D's heads on its features: a raw score, and raw class logits when the loss has the auxiliary term. */
+export function discriminatorHeads(
+  features: tfl.SymbolicTensor,
+  numClasses: number,
+  classHead: boolean,
+  kernelInitializer: () => Initializer,
+): tfl.SymbolicTensor[] {
+  const score = tfl.layers.dense({ units: 1, kernelInitializer: kernelInitializer(), name: 'score' }).apply(features);
+  if (!classHead) return [score as tfl.SymbolicTensor];
+  if (numClasses < 2) {
+    throw new GxError(
+      'CONFIG_CONFLICT',
+      `loss.auxiliary needs a conditional model, but model.num_classes is ${numClasses}`,
+      'set model.num_classes to the number of classes, or remove loss.auxiliary',
+    );
+  }
+  const logits = tfl.layers.dense({ units: numClasses, kernelInitializer: kernelInitializer(), name: 'class_logits' });
+  return [score, logits.apply(features)] as tfl.SymbolicTensor[];
+}
+
+export function apply(layer: tfl.layers.Layer, input: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  return layer.apply(input) as tfl.SymbolicTensor;
+}

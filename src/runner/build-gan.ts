@@ -1,0 +1,32 @@
+import type { ResolvedExperiment } from '../config/experiment.js';
+import { architectures } from '../registry/architectures/index.js';
+import { losses } from '../registry/losses/index.js';
+import { optimizers } from '../registry/optimizers.js';
+import type { TrainingState } from './checkpoint.js';
+import { reseedDropout } from './dropout-seeds.js';
+import type { Gan } from './steps.js';
+
+/**
+ * The registries' parts for an experiment: models, loss and optimizers. Dropout seeds count in
+ * `state.dropoutCalls`, so a checkpoint of the state carries them.
+ */
+export function buildGan(
+  experiment: ResolvedExperiment,
+  imageShape: readonly [number, number, number],
+  state: Pick<TrainingState, 'dropoutCalls'>,
+): Gan {
+  const { model, loss, train, seed } = experiment;
+  const models = architectures
+    .get(model.type)
+    .create(model, { imageShape, classHead: loss.auxiliary !== undefined, seed });
+  return {
+    ...models,
+    loss: losses.get(loss.type).create(loss),
+    auxiliary: loss.auxiliary && { weight: loss.auxiliary.weight, fakesInDStep: loss.auxiliary.fakes_in_d_step },
+    optimizers: {
+      generator: optimizers.get(train.optimizer.g.type).create(train.optimizer.g),
+      discriminator: optimizers.get(train.optimizer.d.type).create(train.optimizer.d),
+    },
+    reseedDropout: () => reseedDropout(models.discriminator, seed, state.dropoutCalls++),
+  };
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { selectBackend } from '../backend/select.js';
+import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
+import { loadExperiment } from '../config/load.js';
+import { cacheDir } from '../data/cache-dir.js';
+import { firstExamples, type ImageSet } from '../data/image-set.js';
+import { GxError } from '../errors.js';
+import { createRandom, deriveSeed } from '../random.js';
+import { datasets } from '../registry/datasets.js';
+import { gxVersion } from '../version.js';
+import { buildGan } from './build-gan.js';
+import { loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint.js';
+import { disposeLatent } from './latent.js';
+import { saveLayersModel } from './model-files.js';
+import { createProgress } from './progress.js';
+import { fixedLatent, sampleGridPng } from './sample-grid.js';
+import type { StepMetrics } from './steps.js';
+import { plannedSteps, train } from './trainer.js';
+
+export interface RunOptions {
+  /** Where run folders go: $GX_RUNS_DIR, else ./runs. */
+  runsDir?: string;
+  /** Overrides runtime.backend. */
+  backend?: BackendName;
+  /** Overrides train.max_steps (a resumed run continues to it). */
+  maxSteps?: number;
+  /** Print progress and epoch tables on stderr. */
+  progress?: boolean;
+  /** Checked between steps: true stops the run cleanly, with a checkpoint to resume from. */
+  shouldStop?: () => boolean;
+}
+
+export interface RunResult {
+  runId: string;
+  runDir: string;
+  backend: string;
+  status: 'FINISHED' | 'STOPPED';
+  state: TrainingState;
+  /** The last step's metrics. */
+  metrics: StepMetrics;
+  /** The final generator, in the TensorFlow.js layers format. */
+  modelDir: string;
+}
+
+/** Trains an experiment from scratch in a new run folder. */
+export async function runExperiment(experiment: ResolvedExperiment, options: RunOptions = {}): Promise<RunResult> {
+  const runId = `${experiment.name}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
+  const runDir = join(runsDir(options), runId);
+  return execute(experiment, runId, runDir, undefined, options);
+}
+
+/** Continues a run from its last checkpoint, with the experiment it was started with. */
+export async function resumeRun(run: string, options: RunOptions = {}): Promise<RunResult> {
+  const runDir = await findRun(run, options);
+  const experiment = await loadExperiment(join(runDir, 'experiment.yaml'));
+  const { id } = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+  return execute(experiment, id, runDir, join(runDir, 'checkpoint'), options);
+}
+
+async function execute(
+  original: ResolvedExperiment,
+  runId: string,
+  runDir: string,
+  checkpointDir: string | undefined,
+  options: RunOptions,
+): Promise<RunResult> {
+  const experiment = withMaxSteps(original, options.maxSteps);
+  const backend = await selectBackend(options.backend ?? experiment.runtime.backend);
+  const data = await loadTrainingData(experiment);
+  const state: TrainingState = {
+    step: 0,
+    epoch: 0,
+    batch: 0,
+    random: createRandom(deriveSeed(experiment.seed, 'train')).state(),
+    dropoutCalls: 0,
+  };
+  const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
+  if (checkpointDir) Object.assign(state, await loadCheckpoint(checkpointDir, gan));
+
+  await mkdir(join(runDir, 'samples'), { recursive: true });
+  const record = {
+    id: runId,
+    name: experiment.name,
+    backend,
+    gx: gxVersion,
+    node: process.version,
+    started: new Date().toISOString(),
+  };
+  await writeFile(join(runDir, 'run.json'), JSON.stringify({ ...record, status: 'RUNNING' }, null, 2));
+  if (!checkpointDir)
+    await writeFile(
+      join(runDir, 'experiment.yaml'),
+      `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(original)}`,
+    );
+
+  const progress = options.progress
+    ? createProgress(plannedSteps({ data, train: experiment.train }), experiment.train.epochs)
+    : undefined;
+  const samples = fixedLatent(experiment.model, experiment.seed);
+  let history: string[] = [];
+  let last: StepMetrics = {};
+  const flushHistory = async () => {
+    if (history.length > 0) await appendFile(join(runDir, 'history.jsonl'), `${history.join('\n')}\n`);
+    history = [];
+  };
+  const saveSamples = (name: string) =>
+    writeFile(join(runDir, 'samples', `${name}.png`), sampleGridPng(gan.generator, samples));
+
+  try {
+    await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
+      step(current, metrics) {
+        last = metrics;
+        history.push(
+          JSON.stringify({ step: current.step, epoch: current.epoch, time: Date.now(), ...finite(metrics) }),
+        );
+        progress?.step(current.step, current.epoch, metrics);
+      },
+      async epochEnd(current, means) {
+        progress?.epoch(current.epoch, means);
+        const { sample_every, checkpoint_every } = experiment.train;
+        if (sample_every > 0 && current.epoch % sample_every === 0) await saveSamples(`epoch-${pad(current.epoch)}`);
+        if (checkpoint_every > 0 && current.epoch % checkpoint_every === 0) {
+          await flushHistory();
+          await saveCheckpoint(join(runDir, 'checkpoint'), gan, current);
+        }
+      },
+      shouldStop: options.shouldStop,
+    });
+    progress?.clear();
+    await flushHistory();
+    await saveSamples(`step-${pad(state.step, 6)}`);
+    await saveCheckpoint(join(runDir, 'checkpoint'), gan, state);
+    await saveLayersModel(gan.generator, join(runDir, 'model'));
+    const status = options.shouldStop?.() ? 'STOPPED' : 'FINISHED';
+    await writeFile(
+      join(runDir, 'run.json'),
+      JSON.stringify({ ...record, status, finished: new Date().toISOString(), state }, null, 2),
+    );
+    return { runId, runDir, backend, status, state, metrics: last, modelDir: join(runDir, 'model') };
+  } catch (error) {
+    progress?.clear();
+    await flushHistory();
+    await writeFile(
+      join(runDir, 'run.json'),
+      JSON.stringify({ ...record, status: 'FAILED', error: (error as Error).message, state }, null, 2),
+    );
+    throw error;
+  } finally {
+    disposeLatent(samples);
+    gan.generator.dispose();
+    gan.discriminator.dispose();
+    gan.optimizers.generator.dispose();
+    gan.optimizers.discriminator.dispose();
+  }
+}
+
+async function loadTrainingData(experiment: ResolvedExperiment): Promise<ImageSet> {
+  const dataset = datasets.get(experiment.data.type);
+  const set = await dataset.load(experiment.data, 'train', { cacheDir: cacheDir(), download: true });
+  return firstExamples(set, experiment.data.limit);
+}
+
+/** The models an experiment builds, layer by layer, with their parameter counts: what `gx run --dry-run` shows. */
+export async function describeModels(experiment: ResolvedExperiment, backend?: BackendName) {
+  await selectBackend(backend ?? experiment.runtime.backend);
+  const data = await datasets
+    .get(experiment.data.type)
+    .load(experiment.data, 'train', { cacheDir: cacheDir(), download: false });
+  const gan = buildGan(experiment, [data.height, data.width, data.channels], { dropoutCalls: 0 });
+  const describe = (model: typeof gan.generator) => {
+    const lines: string[] = [];
+    model.summary(100, undefined, (line: string) => lines.push(line));
+    return { parameters: model.countParams(), summary: lines.join('\n') };
+  };
+  const described = { generator: describe(gan.generator), discriminator: describe(gan.discriminator) };
+  gan.generator.dispose();
+  gan.discriminator.dispose();
+  return described;
+}
+
+function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {
+  return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
+}
+
+function runsDir(options: RunOptions): string {
+  return resolve(options.runsDir ?? process.env.GX_RUNS_DIR ?? 'runs');
+}
+
+/** A run given as a folder, or as an id under the runs folder. */
+async function findRun(run: string, options: RunOptions): Promise<string> {
+  for (const candidate of isAbsolute(run) ? [run] : [resolve(run), join(runsDir(options), run)]) {
+    try {
+      await readFile(join(candidate, 'run.json'));
+      return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  throw new GxError(
+    'RUN_NOT_FOUND',
+    `no run "${run}" (looked for ${run}/run.json and ${join(runsDir(options), run)}/run.json)`,
+    'give a run folder or the id `gx run` printed',
+  );
+}
+
+/** JSON has no NaN or Infinity: a diverged metric is written as a string, never dropped. */
+function finite(metrics: StepMetrics): Record<string, number | string> {
+  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)]));
+}
+
+function pad(n: number, width = 4): string {
+  return String(n).padStart(width, '0');
+}

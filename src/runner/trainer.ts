@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelConfig, TrainConfig } from '../config/experiment.js';
+import { batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
+import type { ImageSet } from '../data/image-set.js';
+import { GxError } from '../errors.js';
+import { createRandom } from '../random.js';
+import type { TrainingState } from './checkpoint.js';
+import { disposeLatent, sampleLatent } from './latent.js';
+import { discriminatorStep, type Gan, generatorStep, type StepMetrics } from './steps.js';
+
+export interface TrainerSetup {
+  gan: Gan;
+  data: ImageSet;
+  model: ModelConfig;
+  train: TrainConfig;
+  /** The experiment's seed: data order per epoch derives from it. */
+  seed: number;
+}
+
+/** What the loop tells the outside; the trainer itself writes nothing (PyTorch Lightning's callbacks, roughly). */
+export interface TrainerHooks {
+  step?(state: TrainingState, metrics: StepMetrics): void;
+  /** After each full epoch, with the means of the epoch's step metrics. */
+  epochEnd?(state: TrainingState, means: StepMetrics): Promise<void>;
+  /** Checked before every generator step: a true stops the loop cleanly (Ctrl-C). */
+  shouldStop?(): boolean;
+}
+
+/** Generator steps in the whole run as configured (ignoring WGAN's warm-up schedule), for progress and ETA. */
+export function plannedSteps(setup: Pick<TrainerSetup, 'data' | 'train'>): number {
+  const perEpoch = Math.floor(batchesPerEpoch(setup.data, setup.train.batch_size) / setup.train.n_critic);
+  return Math.min(setup.train.max_steps ?? Number.POSITIVE_INFINITY, perEpoch * setup.train.epochs);
+}
+
+/**
+ * The loop: per generator step, n_critic discriminator steps on consecutive real batches, then one generator step
+ * on g_batch_multiplier x batch_size fresh samples. An epoch ends when too few batches remain for the next
+ * generator step, so every checkpoint falls between generator steps. Mutates and returns `state`.
+ */
+export async function train(
+  setup: TrainerSetup,
+  state: TrainingState,
+  hooks: TrainerHooks = {},
+): Promise<TrainingState> {
+  const { gan, data, model, train } = setup;
+  const batchSize = train.batch_size;
+  const perEpoch = batchesPerEpoch(data, batchSize);
+  if (perEpoch < 1) {
+    throw new GxError(
+      'CONFIG_CONFLICT',
+      `train.batch_size ${batchSize} is larger than the ${data.count} training images`,
+      'lower train.batch_size or raise data.limit',
+    );
+  }
+  const random = createRandom(state.random);
+  const maxSteps = train.max_steps ?? Number.POSITIVE_INFINITY;
+  let order = epochOrder(data.count, setup.seed, state.epoch);
+  let sums: StepMetrics = {};
+  let stepsInEpoch = 0;
+
+  const criticSteps = () => gan.loss.criticSteps?.(state.step, train.n_critic) ?? train.n_critic;
+  const endEpoch = async () => {
+    state.epoch += 1;
+    state.batch = 0;
+    await hooks.epochEnd?.(state, means(sums, stepsInEpoch));
+    [sums, stepsInEpoch] = [{}, 0];
+    order = epochOrder(data.count, setup.seed, state.epoch);
+  };
+
+  while (state.epoch < train.epochs && state.step < maxSteps && !hooks.shouldStop?.()) {
+    if (criticSteps() > perEpoch) {
+      throw new GxError(
+        'CONFIG_CONFLICT',
+        `${criticSteps()} critic steps need more than the ${perEpoch} batches of an epoch`,
+        'lower train.batch_size or n_critic, or use more data',
+      );
+    }
+    if (state.batch + criticSteps() > perEpoch) {
+      await endEpoch();
+      continue;
+    }
+
+    let metrics: StepMetrics = {};
+    for (let k = criticSteps(); k > 0; k--) {
+      const real = makeBatch(data, order, state.batch++, batchSize);
+      const latent = sampleLatent(model, batchSize, random);
+      const mix =
+        gan.loss.penaltyWeight === undefined
+          ? undefined
+          : Float32Array.from({ length: batchSize }, () => random.next());
+      metrics = discriminatorStep(gan, real, latent, mix);
+      tf.dispose([real.images, real.labels]);
+      disposeLatent(latent);
+    }
+    const latent = sampleLatent(model, batchSize * train.g_batch_multiplier, random);
+    Object.assign(metrics, generatorStep(gan, latent));
+    disposeLatent(latent);
+    if (gan.loss.estimatesWasserstein) metrics.wasserstein_estimate = metrics.d_real - metrics.d_fake;
+
+    state.step += 1;
+    state.random = random.state();
+    stepsInEpoch += 1;
+    for (const [name, value] of Object.entries(metrics)) sums[name] = (sums[name] ?? 0) + value;
+    hooks.step?.(state, metrics);
+  }
+  // A run stopped right after an epoch's last step has finished that epoch; one stopped earlier has not.
+  if (state.epoch < train.epochs && state.batch + criticSteps() > perEpoch) await endEpoch();
+  return state;
+}
+
+function means(sums: StepMetrics, count: number): StepMetrics {
+  return Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / Math.max(count, 1)]));
+}
