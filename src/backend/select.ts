@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import type { BackendName } from '../config/experiment.js';
 import { GxError } from '../errors.js';
+import { registerComparisonGradients } from './comparison-gradients.js';
 
 /** The native TensorFlow bindings, GPU build first; each registers the `tensorflow` backend when it loads. */
 const nativePackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -17,6 +18,7 @@ const autoOrder = ['tensorflow', 'cpu'] as const;
 export async function selectBackend(requested: BackendName): Promise<string> {
   // gx reports the backend it chose itself; tfjs's "install tfjs-node" notice would only add noise.
   tf.env().set('PROD', true);
+  registerComparisonGradients();
   const candidates = requested === 'auto' ? autoOrder : [requested];
   for (const name of candidates) {
     if ((await prepare(name)) && (await tf.setBackend(name))) {

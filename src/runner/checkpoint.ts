@@ -41,6 +41,10 @@ export async function saveCheckpoint(folder: string, gan: Gan, state: TrainingSt
       generator: optimizerWeights.generator.map(({ name }) => name),
       discriminator: optimizerWeights.discriminator.map(({ name }) => name),
     },
+    adamPowers: {
+      generator: adamPowers(gan.optimizers.generator),
+      discriminator: adamPowers(gan.optimizers.discriminator),
+    },
   };
   const partial = `${folder}.partial`;
   await rm(partial, { recursive: true, force: true });
@@ -58,6 +62,7 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
     state: TrainingState;
     specs: tf.io.WeightsManifestEntry[];
     optimizerNames: Record<'generator' | 'discriminator', string[]>;
+    adamPowers: Record<'generator' | 'discriminator', number[] | undefined>;
   };
   let data: Uint8Array;
   try {
@@ -93,6 +98,7 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
         tensor,
       }));
       await gan.optimizers[side].setWeights(weights);
+      restoreAdamPowers(gan.optimizers[side], manifest.adamPowers[side]);
     }
   } catch (error) {
     throw new GxError(
@@ -104,4 +110,24 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
     tf.dispose(Object.values(tensors));
   }
   return manifest.state;
+}
+
+/**
+ * Adam keeps beta1^t and beta2^t as running float32 products, but its setWeights recomputes them with pow(), which
+ * rounds differently: saved and restored as they are, a resumed run matches an uninterrupted one bit for bit.
+ */
+type WithPowers = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+function adamPowers(optimizer: tf.Optimizer): number[] | undefined {
+  const { accBeta1, accBeta2 } = optimizer as unknown as WithPowers;
+  return accBeta1 && accBeta2 ? [accBeta1.dataSync()[0], accBeta2.dataSync()[0]] : undefined;
+}
+
+function restoreAdamPowers(optimizer: tf.Optimizer, powers: number[] | undefined): void {
+  const { accBeta1, accBeta2 } = optimizer as unknown as WithPowers;
+  if (!powers || !accBeta1 || !accBeta2) return;
+  tf.tidy(() => {
+    accBeta1.assign(tf.scalar(powers[0]));
+    accBeta2.assign(tf.scalar(powers[1]));
+  });
 }

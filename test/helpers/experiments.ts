@@ -1,0 +1,21 @@
+import { resolveExperiment } from '../../src/config/load.js';
+
+/** A GAN small enough to train many steps on the cpu backend in a test, on the first 64 MNIST images. */
+export const tinyYaml = `
+name: tiny
+seed: 1
+data: { type: mnist, limit: 64 }
+model: { type: dcgan, latent_size: 8, num_classes: 10, width: 2, dropout: 0.3 }
+loss: { type: standard, auxiliary: { weight: 1 } }
+train:
+  epochs: 3
+  batch_size: 8
+  optimizer:
+    g: { type: adam, lr: 0.001, beta1: 0.5 }
+    d: { type: adam, lr: 0.001, beta1: 0.5 }
+runtime: { backend: cpu }
+`;
+
+export function tinyExperiment(overrides: string[] = []) {
+  return resolveExperiment('tiny.yaml', tinyYaml, { overrides });
+}

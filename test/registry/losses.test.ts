@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../src/backend/select.js';
+import type { LossConfig } from '../../src/config/experiment.js';
+import { type Divergence, type DivergenceName, divergences } from '../../src/registry/losses/fgan.js';
+import { losses } from '../../src/registry/losses/index.js';
+
+await selectBackend('cpu');
+
+const softplus = (x: number) => Math.log1p(Math.exp(x));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const real = [1.5, -2, 0.25];
+const fake = [0.5, -1, 3];
+
+function lossValues(type: string, options: Record<string, unknown> = {}) {
+  const loss = losses.get(type).create({ type, ...options } as LossConfig);
+  const [r, f] = [tf.tensor1d(real), tf.tensor1d(fake)];
+  const d = loss.discriminator(r, f).dataSync()[0];
+  const g = loss.generator(f).dataSync()[0];
+  tf.dispose([r, f]);
+  return { d, g, loss };
+}
+
+function close(actual: number, expected: number, tolerance = 1e-5) {
+  assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} != ${expected}`);
+}
+
+describe('adversarial losses against values computed by hand', () => {
+  it('standard: binary cross-entropy on logits, non-saturating and minimax G, one-sided smoothing', () => {
+    let { d, g } = lossValues('standard', { generator: 'non-saturating', real_label: 1 });
+    close(d, mean(real.map((v) => softplus(-v))) + mean(fake.map(softplus)));
+    close(g, mean(fake.map((v) => softplus(-v))));
+    ({ g } = lossValues('standard', { generator: 'minimax', real_label: 1 }));
+    close(g, -mean(fake.map(softplus)));
+    ({ d } = lossValues('standard', { generator: 'minimax', real_label: 0.9 }));
+    close(d, mean(real.map((v) => 0.9 * softplus(-v) + 0.1 * softplus(v))) + mean(fake.map(softplus)));
+  });
+
+  it('wgan and wgan-gp: mean fake - mean real for D, -mean fake for G; clipping and penalty declared', () => {
+    const { d, g, loss } = lossValues('wgan', { clip: 0.02, critic_warmup: true });
+    close(d, mean(fake) - mean(real));
+    close(g, -mean(fake));
+    assert.equal(loss.clip, 0.02);
+    assert.deepEqual(
+      [0, 24, 25, 499, 500, 1000].map((step) => loss.criticSteps?.(step, 5)),
+      [100, 100, 5, 5, 100, 100],
+    );
+    const gp = lossValues('wgan-gp', { penalty_weight: 10 });
+    close(gp.d, mean(fake) - mean(real));
+    assert.equal(gp.loss.penaltyWeight, 10);
+  });
+
+  it('lsgan: halves of mean squares to the targets a, b, c', () => {
+    const { d, g } = lossValues('lsgan', { a: -1, b: 1, c: 0 });
+    close(d, 0.5 * mean(real.map((v) => (v - 1) ** 2)) + 0.5 * mean(fake.map((v) => (v + 1) ** 2)));
+    close(g, 0.5 * mean(fake.map((v) => v ** 2)));
+  });
+
+  it('hinge: relu(1 - v_real) + relu(1 + v_fake) for D, -v_fake for G', () => {
+    const { d, g } = lossValues('hinge');
+    close(d, mean(real.map((v) => Math.max(0, 1 - v))) + mean(fake.map((v) => Math.max(0, 1 + v))));
+    close(g, -mean(fake));
+  });
+});
+
+/** v with g_f(v) = t, elementwise, by bisection: every g_f of the paper is increasing. */
+function inverseActivation(divergence: Divergence, targets: number[]): number[] {
+  return tf.tidy(() => {
+    let lo = tf.fill([targets.length], -60);
+    let hi = tf.fill([targets.length], 60);
+    const t = tf.tensor1d(targets);
+    for (let i = 0; i < 100; i++) {
+      const mid = tf.div(tf.add(lo, hi), 2);
+      const below = tf.less(divergence.activation(mid), t);
+      [lo, hi] = [tf.where(below, mid, lo), tf.where(below, hi, mid)];
+    }
+    return [...tf.div(tf.add(lo, hi), 2).dataSync()];
+  });
+}
+
+/** E_P[g_f(v)] - E_Q[f*(g_f(v))] with P and Q given as weights on the points where v is evaluated. */
+function bound(divergence: Divergence, v: number[], p: number[], q: number[]): number {
+  const [g, conjugate] = tf.tidy(() => {
+    const vt = tf.tensor1d(v);
+    return [divergence.activation(vt).dataSync(), divergence.conjugateOfActivation(vt).dataSync()];
+  });
+  return v.reduce((sum, _, i) => sum + p[i] * g[i] - q[i] * conjugate[i], 0);
+}
+
+function divergenceOf(divergence: Divergence, p: number[], q: number[]): number {
+  return p.reduce((sum, pi, i) => sum + q[i] * divergence.f(pi / q[i]), 0);
+}
+
+describe('f-GAN: the variational bound of each divergence (Nowozin et al. 2016, eq. 4)', () => {
+  const names = Object.keys(divergences) as DivergenceName[];
+
+  it("equals the divergence at T* = f'(p/q) for a discrete pair, and a worse critic gives less", () => {
+    const p = [0.2, 0.5, 0.3];
+    const q = [0.4, 0.4, 0.2];
+    for (const name of names) {
+      const divergence = divergences[name];
+      const vStar = inverseActivation(
+        divergence,
+        p.map((pi, i) => divergence.fPrime(pi / q[i])),
+      );
+      close(bound(divergence, vStar, p, q), divergenceOf(divergence, p, q), 1e-4);
+      for (const shift of [-0.3, 0.3]) {
+        assert.ok(
+          bound(
+            divergence,
+            vStar.map((v) => v + shift),
+            p,
+            q,
+          ) < divergenceOf(divergence, p, q),
+          `${name} ${shift}`,
+        );
+      }
+    }
+  });
+
+  it('is what the fgan loss optimises: D loss = -bound on samples of P and Q', () => {
+    // P and Q as 10 equally likely samples each, on three points with the probabilities above.
+    const points = [-1, 0.5, 2];
+    const sampleP = [0, 0, 1, 1, 1, 1, 1, 2, 2, 2].map((i) => points[i]);
+    const sampleQ = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2].map((i) => points[i]);
+    for (const name of names) {
+      const loss = losses.get('fgan').create({ type: 'fgan', divergence: name });
+      const d = tf.tidy(() => loss.discriminator(tf.tensor1d(sampleP), tf.tensor1d(sampleQ)).dataSync()[0]);
+      close(d, -bound(divergences[name], points, [0.2, 0.5, 0.3], [0.4, 0.4, 0.2]), 1e-5);
+    }
+  });
+
+  it('equals the divergence for a Gaussian pair, in closed form where one exists', () => {
+    const [m1, s1, m2, s2] = [0, 1, 0.5, 1.2];
+    const density = (x: number, m: number, s: number) =>
+      Math.exp(-((x - m) ** 2) / (2 * s * s)) / (s * Math.sqrt(2 * Math.PI));
+    const dx = 0.002;
+    const xs = Array.from({ length: Math.round(24 / dx) }, (_, i) => -12 + i * dx);
+    const p = xs.map((x) => density(x, m1, s1) * dx);
+    const q = xs.map((x) => density(x, m2, s2) * dx);
+    const d2 = (m1 - m2) ** 2;
+    const closedForm: Partial<Record<DivergenceName, number>> = {
+      kl: Math.log(s2 / s1) + (s1 ** 2 + d2) / (2 * s2 ** 2) - 0.5,
+      'reverse-kl': Math.log(s1 / s2) + (s2 ** 2 + d2) / (2 * s1 ** 2) - 0.5,
+      'squared-hellinger':
+        2 * (1 - Math.sqrt((2 * s1 * s2) / (s1 ** 2 + s2 ** 2)) * Math.exp(-d2 / (4 * (s1 ** 2 + s2 ** 2)))),
+    };
+    for (const name of names) {
+      const divergence = divergences[name];
+      const vStar = inverseActivation(
+        divergence,
+        p.map((pi, i) => divergence.fPrime(pi / q[i])),
+      );
+      const expected = closedForm[name] ?? divergenceOf(divergence, p, q);
+      close(bound(divergence, vStar, p, q), expected, 1e-3);
+      assert.ok(
+        bound(
+          divergence,
+          vStar.map((v) => v * 0.9),
+          p,
+          q,
+        ) < expected,
+        name,
+      );
+    }
+  });
+});
