@@ -38,7 +38,8 @@ describe('training steps', () => {
     const { grads } = tf.variableGrads(() => gradientPenalty(gan, real, fake, mix) as tf.Scalar, [kernel]);
     const gradient = grads[kernel.name].dataSync();
     // d/dw (||w|| - 1)^2 = 2 (||w|| - 1) w / ||w||
-    for (const [i, wi] of w.entries()) assert.ok(Math.abs(gradient[i] - (2 * (norm - 1) * wi) / norm) < 1e-4, `${gradient[i]}`);
+    for (const [i, wi] of w.entries())
+      assert.ok(Math.abs(gradient[i] - (2 * (norm - 1) * wi) / norm) < 1e-4, `${gradient[i]}`);
   });
 
   it('clipping keeps every critic weight in [-c, c]', () => {
