@@ -16,6 +16,7 @@ train:
 runtime: { backend: cpu }
 `;
 
-export function tinyExperiment(overrides: string[] = []) {
-  return resolveExperiment('tiny.yaml', tinyYaml, { overrides });
+export function tinyExperiment(overrides: string[] = [], { dropDcganOptions = false } = {}) {
+  const yaml = dropDcganOptions ? tinyYaml.replace('width: 2, ', '') : tinyYaml;
+  return resolveExperiment('tiny.yaml', yaml, { overrides });
 }

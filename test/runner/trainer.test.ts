@@ -2,41 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/backend/select.js';
-import type { ResolvedExperiment } from '../../src/config/experiment.js';
-import { cacheDir } from '../../src/data/cache-dir.js';
-import { firstExamples } from '../../src/data/image-set.js';
-import { createRandom } from '../../src/random.js';
-import { datasets } from '../../src/registry/datasets.js';
-import { buildGan } from '../../src/runner/build-gan.js';
-import type { TrainingState } from '../../src/runner/checkpoint.js';
 import { resumeRun, runExperiment } from '../../src/runner/run.js';
 import type { StepMetrics } from '../../src/runner/steps.js';
-import { train } from '../../src/runner/trainer.js';
 import { tempDir } from '../helpers/cli.js';
 import { tinyExperiment } from '../helpers/experiments.js';
+import { trainInMemory } from '../helpers/train.js';
 
 await selectBackend('cpu');
-const mnist = await datasets.get('mnist').load({ type: 'mnist' }, 'train', { cacheDir: cacheDir(), download: false });
-
-/** Trains `experiment` in memory for its max_steps; returns every step's metrics and the tensor counts seen. */
-async function trainInMemory(experiment: ResolvedExperiment) {
-  const state: TrainingState = { step: 0, epoch: 0, batch: 0, random: createRandom(7).state(), dropoutCalls: 0 };
-  const gan = buildGan(experiment, [28, 28, 1], state);
-  const metrics: StepMetrics[] = [];
-  const tensors: number[] = [];
-  const data = firstExamples(mnist, experiment.data.limit);
-  await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
-    step(_, m) {
-      metrics.push(m);
-      tensors.push(tf.memory().numTensors);
-    },
-  });
-  gan.generator.dispose();
-  gan.discriminator.dispose();
-  return { metrics, tensors, state };
-}
 
 function history(runDir: string): StepMetrics[] {
   return readFileSync(join(runDir, 'history.jsonl'), 'utf8')

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../src/backend/select.js';
+import type { ResolvedExperiment } from '../src/config/experiment.js';
+import { resolveExperiment } from '../src/config/load.js';
+import { createRandom } from '../src/random.js';
+import { buildGan } from '../src/runner/build-gan.js';
+import { disposeLatent, sampleLatent } from '../src/runner/latent.js';
+import { discriminatorStep, generatorStep } from '../src/runner/steps.js';
+
+const ITERS = Number(process.env.ITERS ?? 2);
+/** The cpu backend needs many minutes per seed iteration at batch 100: it is timed at this batch and scaled. */
+const CPU_SEED_BATCH = Number(process.env.CPU_SEED_BATCH ?? 10);
+
+/**
+ * Seconds per training iteration as the seed defines one (batch 100: a D step on 100 real + 100 fake images, a G
+ * step on 200), for the seed AC-GAN and for the quickstart, on every backend that loads here; and the PyTorch
+ * anchor (shared/anchors/acgan_torch.py beside the repository, or $GX_ANCHOR_SCRIPT) when Python has torch.
+ */
+export async function benchTraining() {
+  const seed = experimentFile('experiments/acgan-mnist.yaml');
+  const quickstart = experimentFile('experiments/quickstart.yaml');
+  const results: Record<string, Record<string, unknown>> = {};
+  for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
+    try {
+      await selectBackend(backend);
+    } catch {
+      continue;
+    }
+    const seedBatch = backend === 'cpu' ? CPU_SEED_BATCH : seed.train.batch_size;
+    const seedSeconds = secondsPerIteration(seed, seedBatch) * (seed.train.batch_size / seedBatch);
+    results[backend] = {
+      acgan_s_per_iter: seedSeconds,
+      acgan_epoch_s: seedSeconds * 600,
+      ...(seedBatch === seed.train.batch_size ? {} : { acgan_timed_at_batch: seedBatch, acgan_scaled_linearly: true }),
+      quickstart_s_per_iter: secondsPerIteration(quickstart, quickstart.train.batch_size),
+    };
+  }
+  const wasm = results.wasm?.acgan_s_per_iter as number | undefined;
+  const cpu = results.cpu?.acgan_s_per_iter as number | undefined;
+  const torch = pytorchAnchor();
+  return {
+    iterations_timed: ITERS,
+    backends: results,
+    acgan_wasm_speedup_over_cpu: wasm && cpu ? cpu / wasm : undefined,
+    pytorch_anchor: torch,
+    acgan_wasm_over_pytorch: wasm && torch ? wasm / torch.s_per_iter : undefined,
+  };
+}
+
+function experimentFile(path: string): ResolvedExperiment {
+  return resolveExperiment(path, readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
+}
+
+/** One warm-up iteration, then the mean of ITERS timed ones, with the trainer's own steps. */
+function secondsPerIteration(experiment: ResolvedExperiment, batchSize: number): number {
+  const gan = buildGan(experiment, [28, 28, 1], { dropoutCalls: 0 });
+  const random = createRandom(0);
+  const iteration = () => {
+    const images = tf.randomUniform([batchSize, 28, 28, 1], -1, 1) as tf.Tensor4D;
+    const labels = tf.tensor1d(
+      Array.from({ length: batchSize }, (_, i) => i % 10),
+      'int32',
+    );
+    const latent = sampleLatent(experiment.model, batchSize, random);
+    discriminatorStep(gan, { images, labels }, latent);
+    tf.dispose([images, labels]);
+    disposeLatent(latent);
+    const generatorLatent = sampleLatent(experiment.model, batchSize * experiment.train.g_batch_multiplier, random);
+    generatorStep(gan, generatorLatent);
+    disposeLatent(generatorLatent);
+  };
+  iteration();
+  const start = performance.now();
+  for (let i = 0; i < ITERS; i++) iteration();
+  gan.generator.dispose();
+  gan.discriminator.dispose();
+  return (performance.now() - start) / ITERS / 1000;
+}
+
+function pytorchAnchor(): { s_per_iter: number; torch: string } | undefined {
+  const script =
+    process.env.GX_ANCHOR_SCRIPT ?? new URL('../../../shared/anchors/acgan_torch.py', import.meta.url).pathname;
+  if (!existsSync(script)) return undefined;
+  try {
+    const output = execFileSync('python3', [script], {
+      env: { ...process.env, DEV: 'cpu', ITERS: String(ITERS), WARM: '1', MODES: 'fp32' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const [line, about] = output.trim().split('\n');
+    return { s_per_iter: JSON.parse(line.slice(line.indexOf('{'))).s_per_iter, torch: about };
+  } catch {
+    return undefined; // no Python, or no torch
+  }
+}

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../src/backend/select.js';
+import { createRandom } from '../../src/random.js';
+
+await selectBackend('cpu');
+await selectBackend('wasm');
+const random = createRandom(11);
+
+const values = (size: number) => Float32Array.from({ length: size }, () => random.normal());
+const between = (lo: number, hi: number) => lo + random.int(hi - lo + 1);
+
+/** Runs `f` on a backend and returns its result as plain numbers. */
+async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => f().dataSync() as Float32Array);
+}
+
+async function sameOnBoth(f: () => tf.Tensor, what: string) {
+  const expected = await on('cpu', f);
+  const actual = await on('wasm', f);
+  assert.equal(actual.length, expected.length, what);
+  const scale = Math.max(...expected.map(Math.abs), 1e-12);
+  const error = Math.max(...actual.map((value, i) => Math.abs(value - expected[i]))) / scale;
+  assert.ok(error <= 1e-4, `${what}: relative error ${error}`);
+}
+
+type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+
+describe('gx kernels for the wasm backend, against the cpu backend', () => {
+  const cases: { stride: number; pad: Pad; kernel: [number, number]; batch: number }[] = [];
+  for (const stride of [1, 2]) {
+    for (const pad of ['same', 'valid'] as const) {
+      for (const kernel of [
+        [3, 3],
+        [2, 5],
+        [5, 2],
+      ] as [number, number][]) {
+        for (const batch of [1, 3]) cases.push({ stride, pad, kernel, batch });
+      }
+    }
+    cases.push({
+      stride,
+      pad: [
+        [0, 0],
+        [2, 1],
+        [0, 3],
+        [0, 0],
+      ],
+      kernel: [3, 2],
+      batch: 2,
+    });
+  }
+
+  it('Conv2DBackpropFilter and Conv2DBackpropInput: strides 1 and 2, same, valid and explicit padding, non-square kernels, batch 1 and more', async () => {
+    for (const { stride, pad, kernel, batch } of cases) {
+      const [height, width, inChannels, outChannels] = [
+        between(kernel[0] + 2, 13),
+        between(kernel[1] + 2, 11),
+        between(1, 4),
+        between(1, 5),
+      ];
+      const xShape: [number, number, number, number] = [batch, height, width, inChannels];
+      const wShape: [number, number, number, number] = [...kernel, inChannels, outChannels];
+      const [x, w] = [
+        values(batch * height * width * inChannels),
+        values(kernel[0] * kernel[1] * inChannels * outChannels),
+      ];
+      const outShape = tf.backend_util.computeConv2DInfo(xShape, wShape, stride, 1, pad).outShape;
+      const dy = values(outShape.reduce((a, b) => a * b, 1));
+      const what = `stride ${stride} pad ${JSON.stringify(pad)} kernel ${kernel} x ${xShape}`;
+      const objective = (xt: tf.Tensor4D, wt: tf.Tensor4D) =>
+        tf.sum(tf.mul(tf.conv2d(xt, wt, stride, pad), tf.tensor(dy, outShape)));
+      await sameOnBoth(
+        () => tf.grad((wt: tf.Tensor) => objective(tf.tensor4d(x, xShape), wt as tf.Tensor4D))(tf.tensor4d(w, wShape)),
+        `filter gradient, ${what}`,
+      );
+      await sameOnBoth(
+        () => tf.grad((xt: tf.Tensor) => objective(xt as tf.Tensor4D, tf.tensor4d(w, wShape)))(tf.tensor4d(x, xShape)),
+        `input gradient, ${what}`,
+      );
+    }
+  });
+
+  it('the transposed convolution (Conv2DBackpropInput as a forward pass) of a DCGAN generator', async () => {
+    for (const batch of [1, 4]) {
+      const [dy, w] = [values(batch * 7 * 7 * 6), values(5 * 5 * 3 * 6)];
+      await sameOnBoth(
+        () =>
+          tf.conv2dTranspose(
+            tf.tensor4d(dy, [batch, 7, 7, 6]),
+            tf.tensor4d(w, [5, 5, 3, 6]),
+            [batch, 14, 14, 3],
+            2,
+            'same',
+          ),
+        `batch ${batch}`,
+      );
+    }
+  });
+
+  it('UnsortedSegmentSum, and through it the gradient of a class embedding', async () => {
+    for (const [rows, segments, width] of [
+      [1, 3, 4],
+      [7, 10, 5],
+      [40, 10, 16],
+    ]) {
+      const x = values(rows * width);
+      const ids = Int32Array.from({ length: rows }, () => random.int(segments));
+      await sameOnBoth(
+        () => tf.unsortedSegmentSum(tf.tensor2d(x, [rows, width]), tf.tensor1d(ids, 'int32'), segments),
+        `${rows} rows`,
+      );
+      const table = values(segments * width);
+      await sameOnBoth(
+        () =>
+          tf.grad((t: tf.Tensor) =>
+            tf.sum(tf.mul(tf.gather(t, tf.tensor1d(ids, 'int32')), tf.tensor2d(x, [rows, width]))),
+          )(tf.tensor2d(table, [segments, width])),
+        `embedding ${rows}`,
+      );
+    }
+  });
+});
