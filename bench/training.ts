@@ -10,8 +10,10 @@ import { disposeLatent, sampleLatent } from '../src/runner/latent.js';
 import { discriminatorStep, generatorStep } from '../src/runner/steps.js';
 
 const ITERS = Number(process.env.ITERS ?? 2);
-/** The cpu backend needs many minutes per seed iteration at batch 100: it is timed at this batch and scaled. */
-const CPU_SEED_BATCH = Number(process.env.CPU_SEED_BATCH ?? 10);
+/** The cpu backend needs most of an hour per seed iteration at batch 100: it is timed once at this batch, scaled. */
+const CPU_SEED_BATCH = Number(process.env.CPU_SEED_BATCH ?? 2);
+/** Which backends to time, e.g. BACKENDS=wasm; all that load by default. */
+const BACKENDS = (process.env.BACKENDS ?? 'tensorflow,wasm,cpu').split(',');
 
 /**
  * Seconds per training iteration as the seed defines one (batch 100: a D step on 100 real + 100 fake images, a G
@@ -23,18 +25,24 @@ export async function benchTraining() {
   const quickstart = experimentFile('experiments/quickstart.yaml');
   const results: Record<string, Record<string, unknown>> = {};
   for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
+    if (!BACKENDS.includes(backend)) continue;
     try {
       await selectBackend(backend);
     } catch {
       continue;
     }
     const seedBatch = backend === 'cpu' ? CPU_SEED_BATCH : seed.train.batch_size;
-    const seedSeconds = secondsPerIteration(seed, seedBatch) * (seed.train.batch_size / seedBatch);
+    const seedSeconds =
+      secondsPerIteration(seed, seedBatch, backend === 'cpu' ? 1 : ITERS) * (seed.train.batch_size / seedBatch);
     results[backend] = {
       acgan_s_per_iter: seedSeconds,
       acgan_epoch_s: seedSeconds * 600,
       ...(seedBatch === seed.train.batch_size ? {} : { acgan_timed_at_batch: seedBatch, acgan_scaled_linearly: true }),
-      quickstart_s_per_iter: secondsPerIteration(quickstart, quickstart.train.batch_size),
+      quickstart_s_per_iter: secondsPerIteration(
+        quickstart,
+        quickstart.train.batch_size,
+        backend === 'cpu' ? 1 : ITERS,
+      ),
     };
   }
   const wasm = results.wasm?.acgan_s_per_iter as number | undefined;
@@ -53,8 +61,8 @@ function experimentFile(path: string): ResolvedExperiment {
   return resolveExperiment(path, readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
 }
 
-/** One warm-up iteration, then the mean of ITERS timed ones, with the trainer's own steps. */
-function secondsPerIteration(experiment: ResolvedExperiment, batchSize: number): number {
+/** One warm-up iteration, then the mean of `iterations` timed ones, with the trainer's own steps. */
+function secondsPerIteration(experiment: ResolvedExperiment, batchSize: number, iterations: number): number {
   const gan = buildGan(experiment, [28, 28, 1], { dropoutCalls: 0 });
   const random = createRandom(0);
   const iteration = () => {
@@ -73,10 +81,10 @@ function secondsPerIteration(experiment: ResolvedExperiment, batchSize: number):
   };
   iteration();
   const start = performance.now();
-  for (let i = 0; i < ITERS; i++) iteration();
+  for (let i = 0; i < iterations; i++) iteration();
   gan.generator.dispose();
   gan.discriminator.dispose();
-  return (performance.now() - start) / ITERS / 1000;
+  return (performance.now() - start) / iterations / 1000;
 }
 
 function pytorchAnchor(): { s_per_iter: number; torch: string } | undefined {

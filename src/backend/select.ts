@@ -56,5 +56,5 @@ async function prepare(name: string): Promise<boolean> {
       }
     }
   }
-  return tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined;
+  return Boolean(tf.findBackendFactory(name));
 }

@@ -126,7 +126,9 @@ async function download(spec: DatasetSpec, file: FileSpec, folder: string): Prom
         return target;
       } catch (error) {
         await rm(partial, { force: true });
-        failures.push(`${url}: ${(error as Error).message}`);
+        // undici says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED, ...) is in its cause.
+        const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+        failures.push(`${url}: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
       }
     }
   } finally {

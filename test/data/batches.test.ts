@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from '../../src/backend/select.js';
 import { batchesPerEpoch, epochOrder, makeBatch } from '../../src/data/batches.js';
 import { firstExamples, type ImageSet } from '../../src/data/image-set.js';
+
+await selectBackend('cpu');
 
 function set(count: number): ImageSet {
   const pixels = new Uint8Array(count * 4).map((_, i) => (i % 4 === 0 ? 0 : i % 4 === 1 ? 255 : Math.floor(i / 4)));
