@@ -102,6 +102,8 @@ export async function train(
     stepsInEpoch += 1;
     for (const [name, value] of Object.entries(metrics)) sums[name] = (sums[name] ?? 0) + value;
     hooks.step?.(state, metrics);
+    // A step runs without awaiting anything: let signal handlers (Ctrl-C) and pending I/O run between steps.
+    await new Promise(setImmediate);
   }
   // A run stopped right after an epoch's last step has finished that epoch; one stopped earlier has not.
   if (state.epoch < train.epochs && state.batch + criticSteps() > perEpoch) await endEpoch();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,5 +78,30 @@ describe('gx run', () => {
     });
     assert.equal(sample.status, 0, sample.stderr);
     assert.deepEqual([...readFileSync(join(dir, 'sevens.png')).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it('stops cleanly on Ctrl-C with a checkpoint, and resumes from it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'tiny.yaml'), tinyYaml);
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin/run.js'), 'run', 'tiny.yaml', '--max-steps', '100000', '--set', 'train.epochs=100000'],
+      { cwd: dir },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      // Once: a second Ctrl-C quits at once, by design.
+      if (stderr.includes('step 1/') && !child.killed) child.kill('SIGINT');
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 130, stderr);
+    const [runId] = readdirSync(join(dir, 'runs'));
+    const run = JSON.parse(readFileSync(join(dir, 'runs', runId, 'run.json'), 'utf8'));
+    assert.equal(run.status, 'STOPPED');
+    assert.ok(existsSync(join(dir, 'runs', runId, 'checkpoint/checkpoint.json')));
+    const resumed = gx(['run', '--resume', runId, '--max-steps', String(run.state.step + 2), '--json'], { cwd: dir });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).state.step, run.state.step + 2);
   });
 });
