@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
-import { describeModels, type RunOptions, resumeRun, runExperiment } from '../runner/run.js';
+import { describeModels, type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
 
 export default class Run extends GxCommand {
   static override summary = 'Train one experiment';
@@ -86,13 +86,13 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
     );
   }
 
-  private report<T extends { runId: string; runDir: string; status: string; backend: string; state: { step: number } }>(
-    result: T,
-  ): T {
+  private report<T extends RunResult>(result: T): T {
     this.log(
       `${result.status === 'FINISHED' ? 'finished' : 'stopped'}: run ${result.runId} (${result.state.step} steps on ${result.backend})`,
     );
     this.log(`  ${result.runDir}`);
+    this.log(`  MLflow run ${result.tracking.runId} in ${result.tracking.store}`);
+    this.log(`  see it with: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ${result.tracking.store}`);
     if (result.status !== 'FINISHED') {
       this.log(`  continue with: gx run --resume ${result.runDir}`);
       process.exitCode = 130;

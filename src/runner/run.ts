@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { selectBackend } from '../backend/select.js';
@@ -10,6 +11,9 @@ import { firstExamples, type ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
 import { createRandom, deriveSeed } from '../random.js';
 import { datasets } from '../registry/datasets.js';
+import { localStoreFor, resumeTracking, startTracking } from '../tracking/open.js';
+import { flattenParams } from '../tracking/params.js';
+import type { MetricPoint } from '../tracking/tracker.js';
 import { gxVersion } from '../version.js';
 import { buildGan } from './build-gan.js';
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint.js';
@@ -43,6 +47,8 @@ export interface RunResult {
   metrics: StepMetrics;
   /** The final generator, in the TensorFlow.js layers format. */
   modelDir: string;
+  /** The MLflow run that records this one: the local store's folder and the run's id. */
+  tracking: { store: string; runId: string };
 }
 
 /** Trains an experiment from scratch in a new run folder. */
@@ -56,8 +62,8 @@ export async function runExperiment(experiment: ResolvedExperiment, options: Run
 export async function resumeRun(run: string, options: RunOptions = {}): Promise<RunResult> {
   const runDir = await findRun(run, options);
   const experiment = await loadExperiment(join(runDir, 'experiment.yaml'));
-  const { id } = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
-  return execute(experiment, id, runDir, join(runDir, 'checkpoint'), options);
+  const { id, tracking } = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+  return execute(experiment, id, runDir, join(runDir, 'checkpoint'), options, tracking);
 }
 
 async function execute(
@@ -66,6 +72,7 @@ async function execute(
   runDir: string,
   checkpointDir: string | undefined,
   options: RunOptions,
+  previousTracking?: { store: string; runId: string },
 ): Promise<RunResult> {
   const experiment = withMaxSteps(original, options.maxSteps);
   const backend = await selectBackend(options.backend ?? experiment.runtime.backend);
@@ -80,6 +87,14 @@ async function execute(
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
   if (checkpointDir) Object.assign(state, await loadCheckpoint(checkpointDir, gan));
 
+  const tracker = previousTracking
+    ? await resumeTracking(previousTracking.store, previousTracking.runId)
+    : await startTracking(experiment.tracking, experiment.name, runId);
+  if (!previousTracking) {
+    await tracker.logParams(flattenParams(experiment));
+    await tracker.setTags(systemTags(original, runId, runDir, backend));
+  }
+
   await mkdir(join(runDir, 'samples'), { recursive: true });
   const record = {
     id: runId,
@@ -88,6 +103,7 @@ async function execute(
     gx: gxVersion,
     node: process.version,
     started: new Date().toISOString(),
+    tracking: previousTracking ?? { store: resolve(localStoreFor(experiment.tracking)), runId: tracker.runId },
   };
   await writeFile(join(runDir, 'run.json'), JSON.stringify({ ...record, status: 'RUNNING' }, null, 2));
   if (!checkpointDir)
@@ -101,22 +117,29 @@ async function execute(
     : undefined;
   const samples = fixedLatent(experiment.model, experiment.seed);
   let history: string[] = [];
+  let points: MetricPoint[] = [];
   let last: StepMetrics = {};
+  // Metrics are kept in memory between epochs (and every 100 steps) and written in one go, off the step path.
   const flushHistory = async () => {
     if (history.length > 0) await appendFile(join(runDir, 'history.jsonl'), `${history.join('\n')}\n`);
-    history = [];
+    if (points.length > 0) await tracker.logMetrics(points);
+    [history, points] = [[], []];
   };
-  const saveSamples = (name: string) =>
-    writeFile(join(runDir, 'samples', `${name}.png`), sampleGridPng(gan.generator, samples));
+  const saveSamples = async (name: string) => {
+    const file = join(runDir, 'samples', `${name}.png`);
+    await writeFile(file, sampleGridPng(gan.generator, samples));
+    await tracker.logArtifact(file, 'samples');
+  };
 
   try {
     await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
-      step(current, metrics) {
+      async step(current, metrics) {
         last = metrics;
-        history.push(
-          JSON.stringify({ step: current.step, epoch: current.epoch, time: Date.now(), ...finite(metrics) }),
-        );
+        const timestamp = Date.now();
+        history.push(JSON.stringify({ step: current.step, epoch: current.epoch, time: timestamp, ...finite(metrics) }));
+        for (const [key, value] of Object.entries(metrics)) points.push({ key, value, step: current.step, timestamp });
         progress?.step(current.step, current.epoch, metrics);
+        if (history.length >= 100) await flushHistory();
       },
       async epochEnd(current, means) {
         progress?.epoch(current.epoch, means);
@@ -134,15 +157,29 @@ async function execute(
     await saveSamples(`step-${pad(state.step, 6)}`);
     await saveCheckpoint(join(runDir, 'checkpoint'), gan, state);
     await saveLayersModel(gan.generator, join(runDir, 'model'));
+    for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
+      await tracker.logArtifact(join(runDir, artifact));
     const status = options.shouldStop?.() ? 'STOPPED' : 'FINISHED';
+    await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');
     await writeFile(
       join(runDir, 'run.json'),
       JSON.stringify({ ...record, status, finished: new Date().toISOString(), state }, null, 2),
     );
-    return { runId, runDir, backend, status, state, metrics: last, modelDir: join(runDir, 'model') };
+    return {
+      runId,
+      runDir,
+      backend,
+      status,
+      state,
+      metrics: last,
+      modelDir: join(runDir, 'model'),
+      tracking: record.tracking,
+    };
   } catch (error) {
     progress?.clear();
     await flushHistory();
+    await tracker.setTags({ 'gx.error': (error as Error).message });
+    await tracker.end('FAILED');
     await writeFile(
       join(runDir, 'run.json'),
       JSON.stringify({ ...record, status: 'FAILED', error: (error as Error).message, state }, null, 2),
@@ -179,6 +216,28 @@ export async function describeModels(experiment: ResolvedExperiment, backend?: B
   gan.generator.dispose();
   gan.discriminator.dispose();
   return described;
+}
+
+/** The tags MLflow's UI shows for a run, and gx's own. */
+function systemTags(
+  experiment: ResolvedExperiment,
+  runId: string,
+  runDir: string,
+  backend: string,
+): Record<string, string> {
+  return {
+    'mlflow.runName': experiment.tracking.run_name ?? runId,
+    'mlflow.user': userInfo().username,
+    'mlflow.source.name': `gx run ${experiment.name}`,
+    'mlflow.source.type': 'LOCAL',
+    // The run page shows this note: the whole resolved experiment.
+    'mlflow.note.content': `${experiment.description ?? ''}\n\n\`\`\`yaml\n${stringify(experiment)}\`\`\`\n`,
+    'gx.version': gxVersion,
+    'gx.backend': backend,
+    'gx.node': process.version,
+    'gx.run_dir': runDir,
+    ...experiment.tracking.tags,
+  };
 }
 
 function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {

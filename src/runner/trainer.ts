@@ -19,7 +19,7 @@ export interface TrainerSetup {
 
 /** What the loop tells the outside; the trainer itself writes nothing (PyTorch Lightning's callbacks, roughly). */
 export interface TrainerHooks {
-  step?(state: TrainingState, metrics: StepMetrics): void;
+  step?(state: TrainingState, metrics: StepMetrics): void | Promise<void>;
   /** After each full epoch, with the means of the epoch's step metrics. */
   epochEnd?(state: TrainingState, means: StepMetrics): Promise<void>;
   /** Checked before every generator step: a true stops the loop cleanly (Ctrl-C). */
@@ -101,7 +101,7 @@ export async function train(
     state.random = random.state();
     stepsInEpoch += 1;
     for (const [name, value] of Object.entries(metrics)) sums[name] = (sums[name] ?? 0) + value;
-    hooks.step?.(state, metrics);
+    await hooks.step?.(state, metrics);
     // A step runs without awaiting anything: let signal handlers (Ctrl-C) and pending I/O run between steps.
     await new Promise(setImmediate);
   }

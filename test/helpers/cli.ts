@@ -17,7 +17,8 @@ export interface CliResult {
 export function gx(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const result = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, ...options.env },
+    // Runs are recorded in the local store of their cwd unless a test says otherwise.
+    env: { ...process.env, MLFLOW_TRACKING_URI: '', ...options.env },
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

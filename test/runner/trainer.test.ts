@@ -10,6 +10,7 @@ import { tinyExperiment } from '../helpers/experiments.js';
 import { trainInMemory } from '../helpers/train.js';
 
 await selectBackend('cpu');
+process.env.MLFLOW_TRACKING_URI = tempDir(); // the runs' MLflow records go to a temporary local store
 
 function history(runDir: string): StepMetrics[] {
   return readFileSync(join(runDir, 'history.jsonl'), 'utf8')
