@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from '../src/backend/select.js';
 import { batchesPerEpoch, epochOrder, makeBatch } from '../src/data/batches.js';
 import { cacheDir } from '../src/data/cache-dir.js';
 import { mnist } from '../src/data/catalog.js';
@@ -7,7 +7,7 @@ import { loadSplit } from '../src/data/image-set.js';
 
 /** Seconds to load MNIST train (read, verify SHA-256, parse), and to turn one whole epoch into batch tensors. */
 export async function benchData() {
-  await tf.setBackend('cpu');
+  await selectBackend('cpu');
   let start = performance.now();
   const train = await loadSplit(mnist, 'train', { cacheDir: cacheDir(), download: false });
   const loadSeconds = (performance.now() - start) / 1000;

@@ -11,7 +11,7 @@ import { firstExamples, type ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
 import { createRandom, deriveSeed } from '../random.js';
 import { datasets } from '../registry/datasets.js';
-import { localStoreFor, resumeTracking, startTracking } from '../tracking/open.js';
+import { resumeTracking, startTracking } from '../tracking/open.js';
 import { flattenParams } from '../tracking/params.js';
 import type { MetricPoint } from '../tracking/tracker.js';
 import { gxVersion } from '../version.js';
@@ -103,7 +103,7 @@ async function execute(
     gx: gxVersion,
     node: process.version,
     started: new Date().toISOString(),
-    tracking: previousTracking ?? { store: resolve(localStoreFor(experiment.tracking)), runId: tracker.runId },
+    tracking: { store: tracker.store, runId: tracker.runId },
   };
   await writeFile(join(runDir, 'run.json'), JSON.stringify({ ...record, status: 'RUNNING' }, null, 2));
   if (!checkpointDir)

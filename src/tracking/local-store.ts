@@ -48,7 +48,7 @@ export async function createLocalRun(rootPath: string, run: NewRun): Promise<Tra
     user_id: run.user,
   };
   await writeFile(join(folder, 'meta.yaml'), stringify(meta));
-  return localTracker(folder, runId);
+  return localTracker(root, folder, runId);
 }
 
 /** Reopens a run of the local store (to resume it), marking it RUNNING again. */
@@ -62,7 +62,7 @@ export async function reopenLocalRun(rootPath: string, runId: string): Promise<T
       join(folder, 'meta.yaml'),
       stringify({ ...parse(meta), status: STATUS_CODES.RUNNING, end_time: null }),
     );
-    return localTracker(folder, runId);
+    return localTracker(root, folder, runId);
   }
   throw new GxError(
     'TRACKING_RUN_NOT_FOUND',
@@ -71,7 +71,7 @@ export async function reopenLocalRun(rootPath: string, runId: string): Promise<T
   );
 }
 
-function localTracker(folder: string, runId: string): Tracker {
+function localTracker(root: string, folder: string, runId: string): Tracker {
   const writeKeys = async (sub: string, values: Record<string, string>) => {
     for (const [key, value] of Object.entries(values)) {
       const path = join(folder, sub, key);
@@ -81,7 +81,7 @@ function localTracker(folder: string, runId: string): Tracker {
   };
   return {
     runId,
-    location: folder,
+    store: root,
     logParams: (params) => writeKeys('params', params),
     setTags: (tags) => writeKeys('tags', tags),
     async logMetrics(points: MetricPoint[]) {

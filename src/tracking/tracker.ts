@@ -15,8 +15,8 @@ export interface MetricPoint {
  */
 export interface Tracker {
   readonly runId: string;
-  /** Where the record can be seen, for messages: a folder or a URL. */
-  readonly location: string;
+  /** Where the record is kept: the local store's folder (later, a server's URL). */
+  readonly store: string;
   logParams(params: Record<string, string>): Promise<void>;
   setTags(tags: Record<string, string>): Promise<void>;
   logMetrics(points: MetricPoint[]): Promise<void>;
