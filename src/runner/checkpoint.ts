@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GxError } from '../errors.js';
+import { createRandom, deriveSeed } from '../random.js';
 import type { Gan } from './steps.js';
 
 /** Where training stands: enough, with the weights and optimizer moments, to continue exactly. */
@@ -18,6 +19,11 @@ export interface TrainingState {
 }
 
 const FORMAT = 1;
+
+/** Where a new run starts: nothing done, the random stream seeded from the experiment's seed. */
+export function initialState(seed: number): TrainingState {
+  return { step: 0, epoch: 0, batch: 0, random: createRandom(deriveSeed(seed, 'train')).state(), dropoutCalls: 0 };
+}
 
 /** Writes G, D (all weights, batch-norm statistics included), both optimizers' state and the training state. */
 export async function saveCheckpoint(folder: string, gan: Gan, state: TrainingState): Promise<void> {

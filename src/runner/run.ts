@@ -9,14 +9,13 @@ import { loadExperiment } from '../config/load.js';
 import { cacheDir } from '../data/cache-dir.js';
 import { firstExamples, type ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
-import { createRandom, deriveSeed } from '../random.js';
 import { datasets } from '../registry/datasets.js';
 import { resumeTracking, startTracking } from '../tracking/open.js';
 import { flattenParams } from '../tracking/params.js';
 import type { MetricPoint } from '../tracking/tracker.js';
 import { gxVersion } from '../version.js';
 import { buildGan } from './build-gan.js';
-import { loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint.js';
+import { initialState, loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint.js';
 import { disposeLatent } from './latent.js';
 import { saveLayersModel } from './model-files.js';
 import { createProgress } from './progress.js';
@@ -76,14 +75,8 @@ async function execute(
 ): Promise<RunResult> {
   const experiment = withMaxSteps(original, options.maxSteps);
   const backend = await selectBackend(options.backend ?? experiment.runtime.backend);
-  const data = await loadTrainingData(experiment);
-  const state: TrainingState = {
-    step: 0,
-    epoch: 0,
-    batch: 0,
-    random: createRandom(deriveSeed(experiment.seed, 'train')).state(),
-    dropoutCalls: 0,
-  };
+  const data = await loadTrainingData(experiment, true);
+  const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
   if (checkpointDir) Object.assign(state, await loadCheckpoint(checkpointDir, gan));
 
@@ -194,18 +187,17 @@ async function execute(
   }
 }
 
-async function loadTrainingData(experiment: ResolvedExperiment): Promise<ImageSet> {
+async function loadTrainingData(experiment: ResolvedExperiment, download: boolean): Promise<ImageSet> {
   const dataset = datasets.get(experiment.data.type);
-  const set = await dataset.load(experiment.data, 'train', { cacheDir: cacheDir(), download: true });
+  const set = await dataset.load(experiment.data, 'train', { cacheDir: cacheDir(), download });
   return firstExamples(set, experiment.data.limit);
 }
 
 /** The models an experiment builds, layer by layer, with their parameter counts: what `gx run --dry-run` shows. */
 export async function describeModels(experiment: ResolvedExperiment, backend?: BackendName) {
   await selectBackend(backend ?? experiment.runtime.backend);
-  const data = await datasets
-    .get(experiment.data.type)
-    .load(experiment.data, 'train', { cacheDir: cacheDir(), download: false });
+  // A dry run downloads nothing: it only needs the images' shape.
+  const data = await loadTrainingData(experiment, false);
   const gan = buildGan(experiment, [data.height, data.width, data.channels], { dropoutCalls: 0 });
   const describe = (model: typeof gan.generator) => {
     const lines: string[] = [];

@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedExperiment } from '../../src/config/experiment.js';
 import { cacheDir } from '../../src/data/cache-dir.js';
 import { firstExamples } from '../../src/data/image-set.js';
-import { createRandom } from '../../src/random.js';
 import { datasets } from '../../src/registry/datasets.js';
 import { buildGan } from '../../src/runner/build-gan.js';
-import type { TrainingState } from '../../src/runner/checkpoint.js';
+import { initialState } from '../../src/runner/checkpoint.js';
 import type { StepMetrics } from '../../src/runner/steps.js';
 import { train } from '../../src/runner/trainer.js';
 
@@ -13,7 +12,7 @@ const mnist = await datasets.get('mnist').load({ type: 'mnist' }, 'train', { cac
 
 /** Trains `experiment` in memory on the active backend; returns every step's metrics and the tensor counts seen. */
 export async function trainInMemory(experiment: ResolvedExperiment) {
-  const state: TrainingState = { step: 0, epoch: 0, batch: 0, random: createRandom(7).state(), dropoutCalls: 0 };
+  const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [28, 28, 1], state);
   const metrics: StepMetrics[] = [];
   const tensors: number[] = [];
