@@ -91,8 +91,10 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       `${result.status === 'FINISHED' ? 'finished' : 'stopped'}: run ${result.runId} (${result.state.step} steps on ${result.backend})`,
     );
     this.log(`  ${result.runDir}`);
-    this.log(`  MLflow run ${result.tracking.runId} in ${result.tracking.store}`);
-    this.log(`  see it with: MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ${result.tracking.store}`);
+    const { store, runId } = result.tracking;
+    if (store === 'none') this.log('  not tracked (tracking.enabled: false)');
+    else if (runId === undefined) this.log(`  not in MLflow yet: \`gx sync ${result.runDir}\` sends it to ${store}`);
+    else this.log(`  MLflow run ${runId} in ${store}; see it with: gx ui`);
     if (result.status !== 'FINISHED') {
       this.log(`  continue with: gx run --resume ${result.runDir}`);
       process.exitCode = 130;

@@ -5,10 +5,11 @@ import { selectBackend } from '../backend/select.js';
 import { GxCommand } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
+import { encodePng } from '../images/png.js';
 import { createRandom } from '../random.js';
 import { disposeLatent, sampleLatent } from '../runner/latent.js';
 import { loadLayersModel } from '../runner/model-files.js';
-import { sampleGridPng } from '../runner/sample-grid.js';
+import { sampleGrid } from '../runner/sample-grid.js';
 
 export default class Sample extends GxCommand {
   static override summary = "Draw images from a run's final generator into a PNG grid";
@@ -48,7 +49,7 @@ export default class Sample extends GxCommand {
             (_, i) => flags.class ?? Math.floor((i * model.num_classes) / flags.count),
           );
     const latent = sampleLatent(model, flags.count, createRandom(flags.seed), classes);
-    await writeFile(flags.output, sampleGridPng(generator, latent));
+    await writeFile(flags.output, encodePng(sampleGrid(generator, latent)));
     disposeLatent(latent);
     this.log(`${flags.output}: ${flags.count} images`);
   }

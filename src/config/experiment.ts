@@ -60,6 +60,7 @@ export interface EvalConfig {
 }
 
 export interface TrackingConfig {
+  readonly enabled?: boolean;
   readonly uri?: string;
   readonly experiment?: string;
   readonly run_name?: string;

@@ -111,6 +111,7 @@ export const experimentSchema: JsonSchema = {
       description: 'Where runs are recorded: an MLflow server, or the local ./mlruns store when no uri is set',
       default: {},
       properties: {
+        enabled: { type: 'boolean', default: true, description: 'false: record nothing (for quick tries, benchmarks)' },
         uri: {
           type: 'string',
           minLength: 1,

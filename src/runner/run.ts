@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { selectBackend } from '../backend/select.js';
@@ -9,9 +8,11 @@ import { loadExperiment } from '../config/load.js';
 import { cacheDir } from '../data/cache-dir.js';
 import { firstExamples, type ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
+import { encodePng } from '../images/png.js';
 import { datasets } from '../registry/datasets.js';
-import { resumeTracking, startTracking } from '../tracking/open.js';
+import { resumeTracking, startTracking, trackingStore } from '../tracking/open.js';
 import { flattenParams } from '../tracking/params.js';
+import { syncServerRun } from '../tracking/server-tracker.js';
 import type { MetricPoint } from '../tracking/tracker.js';
 import { gxVersion } from '../version.js';
 import { buildGan } from './build-gan.js';
@@ -19,7 +20,7 @@ import { initialState, loadCheckpoint, saveCheckpoint, type TrainingState } from
 import { disposeLatent } from './latent.js';
 import { saveLayersModel } from './model-files.js';
 import { createProgress } from './progress.js';
-import { fixedLatent, sampleGridPng } from './sample-grid.js';
+import { fixedLatent, sampleGrid } from './sample-grid.js';
 import type { StepMetrics } from './steps.js';
 import { plannedSteps, train } from './trainer.js';
 
@@ -34,6 +35,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Checked between steps: true stops the run cleanly, with a checkpoint to resume from. */
   shouldStop?: () => boolean;
+  /** Where to say what happens to the tracking record (server away, back, kept on disk); default stderr. */
+  warn?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -46,8 +49,8 @@ export interface RunResult {
   metrics: StepMetrics;
   /** The final generator, in the TensorFlow.js layers format. */
   modelDir: string;
-  /** The MLflow run that records this one: the local store's folder and the run's id. */
-  tracking: { store: string; runId: string };
+  /** The MLflow run that records this one: the local store's folder or the server's URL, and the run's id. */
+  tracking: { store: string; runId?: string };
 }
 
 /** Trains an experiment from scratch in a new run folder. */
@@ -65,13 +68,24 @@ export async function resumeRun(run: string, options: RunOptions = {}): Promise<
   return execute(experiment, id, runDir, join(runDir, 'checkpoint'), options, tracking);
 }
 
+/** Sends a run's tracking record to its MLflow server where it has not got there yet (`gx sync`). */
+export async function syncRun(run: string, options: Pick<RunOptions, 'runsDir'> = {}) {
+  const runDir = await findRun(run, options);
+  const record = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+  if (trackingStore({ uri: record.tracking.store }).kind !== 'server') return { runDir, ...record.tracking, sent: 0 };
+  const synced = await syncServerRun(join(runDir, 'mlflow'));
+  record.tracking.runId = synced.runId;
+  await writeFile(join(runDir, 'run.json'), JSON.stringify(record, null, 2));
+  return { runDir, store: synced.uri, runId: synced.runId, sent: synced.sent };
+}
+
 async function execute(
   original: ResolvedExperiment,
   runId: string,
   runDir: string,
   checkpointDir: string | undefined,
   options: RunOptions,
-  previousTracking?: { store: string; runId: string },
+  previousTracking?: { store: string; runId?: string },
 ): Promise<RunResult> {
   const experiment = withMaxSteps(original, options.maxSteps);
   const backend = await selectBackend(options.backend ?? experiment.runtime.backend);
@@ -80,13 +94,24 @@ async function execute(
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
   if (checkpointDir) Object.assign(state, await loadCheckpoint(checkpointDir, gan));
 
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
   const tracker = previousTracking
-    ? await resumeTracking(previousTracking.store, previousTracking.runId)
-    : await startTracking(experiment.tracking, experiment.name, runId);
-  if (!previousTracking) {
-    await tracker.logParams(flattenParams(experiment));
-    await tracker.setTags(systemTags(original, runId, runDir, backend));
-  }
+    ? await resumeTracking(previousTracking, runDir, warn)
+    : await startTracking(
+        experiment.tracking,
+        {
+          experiment: experiment.tracking.experiment ?? experiment.name,
+          runName: experiment.tracking.run_name ?? runId,
+          tags: systemTags(original, runDir, backend),
+          folder: runDir,
+        },
+        warn,
+      ).catch(async (error) => {
+        // Refused before anything was trained (a bad URI, wrong credentials): leave no half-made run behind.
+        await rm(runDir, { recursive: true, force: true });
+        throw error;
+      });
+  if (!previousTracking) await tracker.logParams(flattenParams(experiment));
 
   await mkdir(join(runDir, 'samples'), { recursive: true });
   const record = {
@@ -112,16 +137,19 @@ async function execute(
   let history: string[] = [];
   let points: MetricPoint[] = [];
   let last: StepMetrics = {};
-  // Metrics are kept in memory between epochs (and every 100 steps) and written in one go, off the step path.
+  let lastFlush = Date.now();
+  // Metrics are kept in memory for up to 100 steps or 5 seconds and written in one go, off the step path.
   const flushHistory = async () => {
     if (history.length > 0) await appendFile(join(runDir, 'history.jsonl'), `${history.join('\n')}\n`);
     if (points.length > 0) await tracker.logMetrics(points);
-    [history, points] = [[], []];
+    [history, points, lastFlush] = [[], [], Date.now()];
   };
   const saveSamples = async (name: string) => {
+    const grid = sampleGrid(gan.generator, samples);
     const file = join(runDir, 'samples', `${name}.png`);
-    await writeFile(file, sampleGridPng(gan.generator, samples));
+    await writeFile(file, encodePng(grid));
     await tracker.logArtifact(file, 'samples');
+    await tracker.logImage('samples', state.step, grid);
   };
 
   try {
@@ -132,7 +160,7 @@ async function execute(
         history.push(JSON.stringify({ step: current.step, epoch: current.epoch, time: timestamp, ...finite(metrics) }));
         for (const [key, value] of Object.entries(metrics)) points.push({ key, value, step: current.step, timestamp });
         progress?.step(current.step, current.epoch, metrics);
-        if (history.length >= 100) await flushHistory();
+        if (history.length >= 100 || timestamp - lastFlush > 5000) await flushHistory();
       },
       async epochEnd(current, means) {
         progress?.epoch(current.epoch, means);
@@ -154,6 +182,7 @@ async function execute(
       await tracker.logArtifact(join(runDir, artifact));
     const status = options.shouldStop?.() ? 'STOPPED' : 'FINISHED';
     await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');
+    record.tracking.runId = tracker.runId;
     await writeFile(
       join(runDir, 'run.json'),
       JSON.stringify({ ...record, status, finished: new Date().toISOString(), state }, null, 2),
@@ -173,6 +202,7 @@ async function execute(
     await flushHistory();
     await tracker.setTags({ 'gx.error': (error as Error).message });
     await tracker.end('FAILED');
+    record.tracking.runId = tracker.runId;
     await writeFile(
       join(runDir, 'run.json'),
       JSON.stringify({ ...record, status: 'FAILED', error: (error as Error).message, state }, null, 2),
@@ -211,17 +241,9 @@ export async function describeModels(experiment: ResolvedExperiment, backend?: B
 }
 
 /** The tags MLflow's UI shows for a run, and gx's own. */
-function systemTags(
-  experiment: ResolvedExperiment,
-  runId: string,
-  runDir: string,
-  backend: string,
-): Record<string, string> {
+function systemTags(experiment: ResolvedExperiment, runDir: string, backend: string): Record<string, string> {
   return {
-    'mlflow.runName': experiment.tracking.run_name ?? runId,
-    'mlflow.user': userInfo().username,
     'mlflow.source.name': `gx run ${experiment.name}`,
-    'mlflow.source.type': 'LOCAL',
     // The run page shows this note: the whole resolved experiment.
     'mlflow.note.content': `${experiment.description ?? ''}\n\n\`\`\`yaml\n${stringify(experiment)}\`\`\`\n`,
     'gx.version': gxVersion,
@@ -236,12 +258,12 @@ function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefin
   return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
 }
 
-function runsDir(options: RunOptions): string {
+function runsDir(options: Pick<RunOptions, 'runsDir'>): string {
   return resolve(options.runsDir ?? process.env.GX_RUNS_DIR ?? 'runs');
 }
 
 /** A run given as a folder, or as an id under the runs folder. */
-async function findRun(run: string, options: RunOptions): Promise<string> {
+async function findRun(run: string, options: Pick<RunOptions, 'runsDir'>): Promise<string> {
   for (const candidate of isAbsolute(run) ? [run] : [resolve(run), join(runsDir(options), run)]) {
     try {
       await readFile(join(candidate, 'run.json'));

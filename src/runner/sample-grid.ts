@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelConfig } from '../config/experiment.js';
+import type { Image } from '../images/image.js';
 import { createRandom, deriveSeed } from '../random.js';
 import { generatorInputs, type LatentBatch, sampleLatent } from './latent.js';
-import { encodePng } from './png.js';
 
 /** Columns of a sample grid; a conditional model gets one row per class, as in the seed's 10x10 grid. */
 const COLUMNS = 10;
@@ -20,8 +20,8 @@ export function fixedLatent(model: ModelConfig, seed: number, classes?: number[]
   );
 }
 
-/** Draws G's images for `latent` (inference mode) and tiles them into a PNG, COLUMNS per row, 2 px apart. */
-export function sampleGridPng(generator: tfl.LayersModel, latent: LatentBatch): Uint8Array {
+/** Draws G's images for `latent` (inference mode) and tiles them into one image, COLUMNS per row, 2 px apart. */
+export function sampleGrid(generator: tfl.LayersModel, latent: LatentBatch): Image {
   const images = tf.tidy(() => {
     const out = generator.predict(generatorInputs(latent)) as tf.Tensor4D;
     return tf.cast(tf.clipByValue(tf.add(tf.mul(out, 127.5), 127.5), 0, 255), 'int32');
@@ -48,5 +48,5 @@ export function sampleGridPng(generator: tfl.LayersModel, latent: LatentBatch): 
       }
     }
   }
-  return encodePng(grid, gridWidth, gridHeight, outChannels);
+  return { width: gridWidth, height: gridHeight, channels: outChannels, pixels: grid };
 }

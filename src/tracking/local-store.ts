@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { GxError } from '../errors.js';
+import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
 import type { MetricPoint, RunStatus, Tracker } from './tracker.js';
 
 /** MLflow's run status codes in meta.yaml (mlflow.entities.RunStatus). */
@@ -11,10 +12,10 @@ const STATUS_CODES: Record<RunStatus, number> = { RUNNING: 1, FINISHED: 3, FAILE
 /** MLflow's SourceType.LOCAL. */
 const SOURCE_LOCAL = 4;
 
-export interface NewRun {
+export interface NewLocalRun {
   experiment: string;
   runName: string;
-  user: string;
+  tags: Record<string, string>;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface NewRun {
  * meta.yaml, metrics/<key> ("<timestamp> <value> <step>" lines), params/<key>, tags/<key>, artifacts/.
  * MLflow reads it with MLFLOW_ALLOW_FILE_STORE=true (`mlflow ui --backend-store-uri ./mlruns`).
  */
-export async function createLocalRun(rootPath: string, run: NewRun): Promise<Tracker> {
+export async function createLocalRun(rootPath: string, run: NewLocalRun): Promise<Tracker> {
   const root = resolve(rootPath);
   const experimentId = await experimentIdFor(root, run.experiment);
   const runId = randomUUID().replaceAll('-', '');
@@ -45,10 +46,12 @@ export async function createLocalRun(rootPath: string, run: NewRun): Promise<Tra
     start_time: Date.now(),
     status: STATUS_CODES.RUNNING,
     tags: [],
-    user_id: run.user,
+    user_id: run.tags['mlflow.user'] ?? '',
   };
   await writeFile(join(folder, 'meta.yaml'), stringify(meta));
-  return localTracker(root, folder, runId);
+  const tracker = localTracker(root, folder, runId);
+  await tracker.setTags({ ...run.tags, 'mlflow.runName': run.runName });
+  return tracker;
 }
 
 /** Reopens a run of the local store (to resume it), marking it RUNNING again. */
@@ -96,6 +99,12 @@ function localTracker(root: string, folder: string, runId: string): Tracker {
         recursive: true,
         force: true,
       });
+    },
+    async logImage(key, step, image) {
+      await mkdir(join(folder, 'artifacts', 'images'), { recursive: true });
+      for (const { name, bytes } of stepImageFiles(key, step, image))
+        await writeFile(join(folder, 'artifacts', 'images', name), bytes);
+      await writeKeys('tags', { [LOGGED_IMAGES_TAG]: 'True' });
     },
     async end(status) {
       const meta = parse(await readFile(join(folder, 'meta.yaml'), 'utf8'));

@@ -1,31 +1,57 @@
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrackingConfig } from '../config/experiment.js';
-import { GxError } from '../errors.js';
+import { gitTags } from './git-tags.js';
 import { createLocalRun, reopenLocalRun } from './local-store.js';
+import { createServerRun, reopenServerRun, type Warn } from './server-tracker.js';
 import type { Tracker } from './tracker.js';
 
-/** The local store's folder for a tracking URI: ./mlruns when none is set, the path of a file: URI. */
-export function localStoreFor(tracking: TrackingConfig): string {
+/** Where runs are recorded: an MLflow server, or MLflow's file store on disk (./mlruns when nothing is set). */
+export type TrackingStore = { kind: 'server'; uri: string } | { kind: 'local'; folder: string };
+
+export function trackingStore(tracking: TrackingConfig = {}): TrackingStore {
   const uri = tracking.uri ?? process.env.MLFLOW_TRACKING_URI;
-  if (uri === undefined || uri === '') return 'mlruns';
-  if (uri.startsWith('file:')) return fileURLToPath(uri);
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri;
-  throw new GxError(
-    'TRACKING_UNSUPPORTED',
-    `tracking URI ${uri}: this gx records runs in MLflow's local store only; the MLflow server client is not built yet`,
-    'unset MLFLOW_TRACKING_URI (and tracking.uri) to record into ./mlruns, or give a file: URI',
-  );
+  if (uri === undefined || uri === '') return { kind: 'local', folder: 'mlruns' };
+  if (uri.startsWith('file:')) return { kind: 'local', folder: fileURLToPath(uri) };
+  // Anything else with a scheme is for the server client, which says what is wrong with it.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^[a-z]:[\\/]/i.test(uri)) return { kind: 'server', uri };
+  return { kind: 'local', folder: uri };
 }
 
-export function startTracking(tracking: TrackingConfig, experimentName: string, runName: string): Promise<Tracker> {
-  return createLocalRun(localStoreFor(tracking), {
-    experiment: tracking.experiment ?? experimentName,
-    runName: tracking.run_name ?? runName,
-    user: userInfo().username,
-  });
+export interface NewRun {
+  experiment: string;
+  runName: string;
+  tags: Record<string, string>;
+  /** The run's own folder: a server run journals its record there (mlflow/) until the server has it. */
+  folder: string;
 }
 
-export function resumeTracking(store: string, runId: string): Promise<Tracker> {
-  return reopenLocalRun(store, runId);
+export async function startTracking(tracking: TrackingConfig, run: NewRun, warn: Warn): Promise<Tracker> {
+  if (tracking.enabled === false) return untracked;
+  const store = trackingStore(tracking);
+  const tags = { 'mlflow.user': userInfo().username, 'mlflow.source.type': 'LOCAL', ...gitTags(), ...run.tags };
+  return store.kind === 'server'
+    ? createServerRun(join(run.folder, 'mlflow'), { uri: store.uri, ...run, tags }, warn)
+    : createLocalRun(store.folder, { ...run, tags });
 }
+
+/** Reopens the run a run folder was recorded in (its run.json's `tracking`), to resume it. */
+export async function resumeTracking(recorded: { store: string; runId?: string }, folder: string, warn: Warn) {
+  if (recorded.store === untracked.store) return untracked;
+  return /^https?:/.test(recorded.store)
+    ? reopenServerRun(join(folder, 'mlflow'), warn)
+    : reopenLocalRun(recorded.store, recorded.runId ?? '');
+}
+
+/** A run with tracking turned off (tracking.enabled: false): nothing is recorded beyond the run folder. */
+const untracked: Tracker = {
+  store: 'none',
+  runId: undefined,
+  logParams: async () => {},
+  setTags: async () => {},
+  logMetrics: async () => {},
+  logArtifact: async () => {},
+  logImage: async () => {},
+  end: async () => {},
+};

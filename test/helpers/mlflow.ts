@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../../src/data/cache-dir.js';
 
@@ -9,15 +9,19 @@ import { cacheDir } from '../../src/data/cache-dir.js';
  */
 export const MLFLOW_VERSION = '3.17.2';
 
+/** What the tests install: the server, and its basic-auth app for the credentials test. */
+const REQUIREMENT = `mlflow[auth]==${MLFLOW_VERSION}`;
+
 /** A Python with MLflow, installed on first use into a venv under gx's cache (minutes, once per machine). */
 export function mlflowPython(): string {
   const venv = join(cacheDir(), `mlflow-${MLFLOW_VERSION}`);
   const python = join(venv, 'bin', 'python');
-  if (!existsSync(join(venv, 'installed'))) {
+  const marker = join(venv, 'installed');
+  if (!existsSync(marker) || readFileSync(marker, 'utf8').trim() !== REQUIREMENT) {
     // pip's output shows only when it fails (in the error execFileSync throws).
-    execFileSync('python3', ['-m', 'venv', venv], { stdio: 'pipe' });
-    execFileSync(python, ['-m', 'pip', 'install', '--quiet', `mlflow==${MLFLOW_VERSION}`], { stdio: 'pipe' });
-    writeFileSync(join(venv, 'installed'), `mlflow==${MLFLOW_VERSION}\n`);
+    if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', venv], { stdio: 'pipe' });
+    execFileSync(python, ['-m', 'pip', 'install', '--quiet', REQUIREMENT], { stdio: 'pipe' });
+    writeFileSync(marker, `${REQUIREMENT}\n`);
   }
   return python;
 }

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createLocalRun } from '../../src/tracking/local-store.js';
 import { flattenParams } from '../../src/tracking/params.js';
-import { gx, tempDir } from '../helpers/cli.js';
+import { gx, repoRoot, tempDir } from '../helpers/cli.js';
 import { tinyYaml } from '../helpers/experiments.js';
-import { mlflowJson } from '../helpers/mlflow.js';
+import { mlflowJson, mlflowPython } from '../helpers/mlflow.js';
+import { freePort, mlflowApi } from '../helpers/mlflow-server.js';
 
 /** What MLflow's own client reports of a run in a local store. */
 function readWithMlflow(store: string, runId: string) {
@@ -34,7 +37,11 @@ print(json.dumps({"status": run.info.status, "params": run.data.params, "tags": 
 describe("the local tracking store, as MLflow's own client reads it", () => {
   it('holds params, tags, metric histories with steps, artifacts and the final status', async () => {
     const store = tempDir();
-    const tracker = await createLocalRun(store, { experiment: 'gans', runName: 'first', user: 'tester' });
+    const tracker = await createLocalRun(store, {
+      experiment: 'gans',
+      runName: 'first',
+      tags: { 'mlflow.user': 'tester' },
+    });
     await tracker.logParams(
       flattenParams({ train: { optimizer: { g: { lr: 0.0002 } } }, eval: { metrics: ['fid', 'kid'] } }),
     );
@@ -46,20 +53,23 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
     const file = join(tempDir(), 'grid.png');
     writeFileSync(file, 'png');
     await tracker.logArtifact(file, 'samples');
+    await tracker.logImage('samples', 3, { width: 2, height: 1, channels: 1, pixels: new Uint8Array([0, 255]) });
     await tracker.end('FINISHED');
 
-    const run = readWithMlflow(store, tracker.runId);
+    const run = readWithMlflow(store, tracker.runId ?? '');
     assert.equal(run.status, 'FINISHED');
     assert.equal(run.experiment, 'gans');
     assert.deepEqual(run.params, { 'train.optimizer.g.lr': '0.0002', 'eval.metrics': '["fid","kid"]' });
     assert.equal(run.tags.team, 'gx');
+    assert.equal(run.tags['mlflow.user'], 'tester');
+    assert.equal(run.tags['mlflow.loggedImages'], 'True');
     assert.deepEqual(run.history.d_loss.slice(0, 3), [
       [1, 0.1],
       [2, 0.2],
       [3, 0.3],
     ]);
     assert.equal(run.history.d_loss.length, 4);
-    assert.deepEqual(run.artifacts, ['samples']);
+    assert.deepEqual(run.artifacts, ['images', 'samples']);
   });
 
   it('records a whole gx run when no tracking server is configured', () => {
@@ -81,6 +91,68 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
       run.history.g_loss.map(([step]) => step),
       [1, 2, 3],
     );
-    assert.deepEqual(run.artifacts, ['checkpoint', 'experiment.yaml', 'model', 'samples']);
+    assert.deepEqual(run.artifacts, ['checkpoint', 'experiment.yaml', 'images', 'model', 'samples']);
+  });
+
+  it('lists its runs (`gx runs`) and opens them in the MLflow UI (`gx ui`)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'tiny.yaml'), tinyYaml);
+    for (const lr of ['0.001', '0.002'])
+      assert.equal(
+        gx(['run', 'tiny.yaml', '--max-steps', '2', '--set', `train.optimizer.g.lr=${lr}`], { cwd: dir }).status,
+        0,
+      );
+
+    const table = gx(['runs', 'tiny'], { cwd: dir });
+    assert.equal(table.status, 0, table.stderr);
+    const [header, ...rows] = table.stdout.trim().split('\n');
+    // The param that differs between the runs is the one shown; the newest run comes first.
+    assert.match(header, /^run +experiment +status +started +train\.optimizer\.g\.lr +d_loss +g_loss$/);
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /^tiny-\S+ +tiny +FINISHED .* 0\.002 /);
+    assert.match(rows[1], /^tiny-\S+ +tiny +FINISHED .* 0\.001 /);
+    const missing = gx(['runs', 'nope'], { cwd: dir });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /no experiment "nope" in .*mlruns/);
+
+    const print = gx(['ui', '--print'], { cwd: dir });
+    assert.equal(
+      print.stdout.trim(),
+      `MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ${join(dir, 'mlruns')} --port 5000`,
+    );
+    const noMlflow = gx(['ui'], { cwd: dir, env: { PATH: dirname(process.execPath) } });
+    assert.equal(noMlflow.status, 1);
+    assert.match(noMlflow.stderr, /hint: pip install mlflow/);
+
+    // With MLflow on the PATH, `gx ui` serves the store: MLflow's own server lists both runs.
+    const port = await freePort();
+    const ui = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), 'ui', '--port', String(port)], {
+      cwd: dir,
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, PATH: `${dirname(mlflowPython())}:${process.env.PATH}`, MLFLOW_TRACKING_URI: '' },
+    });
+    try {
+      const uri = `http://127.0.0.1:${port}`;
+      let runs: unknown[] | undefined;
+      for (const deadline = Date.now() + 120_000; runs === undefined && Date.now() < deadline; await sleep(500)) {
+        const experiment = await mlflowApi<{ experiment: { experiment_id: string } }>(
+          { uri },
+          'mlflow/experiments/get-by-name',
+          {
+            experiment_name: 'tiny',
+          },
+        ).catch(() => undefined);
+        if (experiment)
+          runs = (
+            await mlflowApi<{ runs: unknown[] }>({ uri }, 'mlflow/runs/search', undefined, {
+              experiment_ids: [experiment.experiment.experiment_id],
+            })
+          ).runs;
+      }
+      assert.equal(runs?.length, 2);
+    } finally {
+      if (ui.pid) process.kill(-ui.pid, 'SIGKILL');
+    }
   });
 });

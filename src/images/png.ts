@@ -1,7 +1,8 @@
 import { crc32, deflateSync } from 'node:zlib';
+import type { Image } from './image.js';
 
-/** Encodes 8-bit grayscale (1 channel) or RGB (3 channels) pixels, row-major, as a PNG file. */
-export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
+/** Encodes an image (grayscale or RGB) as a PNG file. */
+export function encodePng({ pixels, width, height, channels }: Image): Uint8Array {
   const stride = width * channels;
   // Each scanline starts with its filter type; 0 (none) keeps the encoder trivial and deflate does the rest.
   const scanlines = new Uint8Array(height * (stride + 1));

@@ -1,0 +1,23 @@
+import { execFileSync } from 'node:child_process';
+
+/** The tags MLflow's UI shows for the source's git state (commit, branch, remote), plus whether it was dirty. */
+export function gitTags(cwd = process.cwd()): Record<string, string> {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined; // not a repository, no remote, or no git at all
+    }
+  };
+  const commit = git('rev-parse', 'HEAD');
+  if (commit === undefined) return {};
+  const tags: Record<string, string> = {
+    'mlflow.source.git.commit': commit,
+    'gx.git.dirty': String((git('status', '--porcelain') ?? '') !== ''),
+  };
+  const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
+  if (branch && branch !== 'HEAD') tags['mlflow.source.git.branch'] = branch;
+  const remote = git('remote', 'get-url', 'origin');
+  if (remote) tags['mlflow.source.git.repoURL'] = remote;
+  return tags;
+}

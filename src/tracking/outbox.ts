@@ -1,0 +1,112 @@
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MetricPoint, RunStatus } from './tracker.js';
+
+/** What a server run is told, in order. */
+export type Operation =
+  | {
+      op: 'start';
+      uri: string;
+      experiment: string;
+      runName: string;
+      startTime: number;
+      /** gx's own id for the run, also a tag: finds the server's run again if its creation's answer was lost. */
+      uid: string;
+      tags: Record<string, string>;
+    }
+  | { op: 'resume' }
+  | { op: 'params'; values: Record<string, string> }
+  | { op: 'tags'; values: Record<string, string> }
+  | { op: 'metrics'; points: MetricPoint[] }
+  | { op: 'artifact'; path: string; artifactPath: string }
+  | { op: 'end'; status: RunStatus; endTime: number };
+
+/** What the server said when the run was created (kept with the acknowledgement of the start). */
+export interface ServerRun {
+  runId: string;
+  /** Where the proxy keeps the run's artifacts: <experiment id>/<run id>/artifacts. */
+  artifactRoot: string;
+}
+
+const FILE = 'outbox.jsonl';
+
+/**
+ * A server run's record on disk before (and after) it is sent: an append-only journal in the run's folder, with a
+ * line per operation and a line per acknowledgement. Nothing is lost when the server is down or the process dies:
+ * what is not acknowledged is sent again, later in this run or by `gx sync`. Sending twice is harmless (MLflow's
+ * SQL stores drop a metric point they already hold, params and tags are set to the same value), but it is skipped.
+ */
+export class Outbox {
+  private readonly pending: { seq: number; operation: Operation }[] = [];
+  private nextSeq = 0;
+  private server?: ServerRun;
+  private started?: Extract<Operation, { op: 'start' }>;
+
+  private constructor(readonly folder: string) {}
+
+  /** Opens the journal in `folder` (created when new) and loads what has not been acknowledged. */
+  static open(folder: string): Outbox {
+    mkdirSync(folder, { recursive: true });
+    const outbox = new Outbox(folder);
+    const lines = (() => {
+      try {
+        return readFileSync(join(folder, FILE), 'utf8').split('\n');
+      } catch {
+        return [];
+      }
+    })();
+    const acked = new Set<number>();
+    const written: { seq: number; operation: Operation }[] = [];
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      let record: { seq?: number; ack?: number; server?: ServerRun } & Partial<Operation>;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue; // a line cut short by a crash: its operation was never acknowledged and is written again
+      }
+      if (record.ack !== undefined) {
+        acked.add(record.ack);
+        if (record.server) outbox.server = record.server;
+      } else if (record.seq !== undefined) {
+        const { seq, ...rest } = record;
+        const operation = rest as Operation;
+        if (operation.op === 'start') outbox.started = operation;
+        written.push({ seq, operation });
+        outbox.nextSeq = Math.max(outbox.nextSeq, seq + 1);
+      }
+    }
+    outbox.pending.push(...written.filter(({ seq }) => !acked.has(seq)));
+    return outbox;
+  }
+
+  /** The run on the server, once its creation is acknowledged. */
+  get run(): ServerRun | undefined {
+    return this.server;
+  }
+
+  /** The start operation, whether sent or not: where and what the run is. */
+  get start(): Extract<Operation, { op: 'start' }> | undefined {
+    return this.started;
+  }
+
+  /** Unacknowledged operations, oldest first. */
+  get unsent(): readonly { seq: number; operation: Operation }[] {
+    return this.pending;
+  }
+
+  add(operation: Operation): void {
+    const entry = { seq: this.nextSeq++, operation };
+    if (operation.op === 'start') this.started = operation;
+    appendFileSync(join(this.folder, FILE), `${JSON.stringify({ seq: entry.seq, ...operation })}\n`);
+    this.pending.push(entry);
+  }
+
+  /** Marks the oldest `count` operations sent; `server` is the run created by the start operation. */
+  acknowledge(count: number, server?: ServerRun): void {
+    const done = this.pending.splice(0, count);
+    if (server) this.server = server;
+    const lines = done.map(({ seq }, i) => JSON.stringify({ ack: seq, ...(i === 0 && server && { server }) }));
+    if (lines.length > 0) appendFileSync(join(this.folder, FILE), `${lines.join('\n')}\n`);
+  }
+}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { GxError } from '../errors.js';
+import { type Entry, logBatches, tagList } from './log-batch.js';
+import { connectMlflow, MlflowError, type MlflowHttp } from './mlflow-http.js';
+import { type Operation, Outbox, type ServerRun } from './outbox.js';
+import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
+import type { Tracker } from './tracker.js';
+
+/** Retries of a request sent while training: an outage is noticed within seconds, and retried every 10 s. */
+const BACKGROUND_RETRIES = 2;
+
+export interface NewServerRun {
+  uri: string;
+  experiment: string;
+  runName: string;
+  tags: Record<string, string>;
+}
+
+/** Where a tracker says what happens to the record: the server away, back, or left on disk. */
+export type Warn = (line: string) => void;
+
+/**
+ * Starts a run on an MLflow server, its record journaled in `folder` (see outbox.ts) and sent in the background.
+ * A server that cannot be reached does not stop the run: the record waits on disk. A server that answers no (wrong
+ * credentials, not an MLflow server, no artifact proxy) does, before anything is trained.
+ */
+export async function createServerRun(folder: string, run: NewServerRun, warn: Warn): Promise<Tracker> {
+  const outbox = Outbox.open(folder);
+  const uid = randomUUID();
+  outbox.add({
+    op: 'start',
+    uri: run.uri,
+    experiment: run.experiment,
+    runName: run.runName,
+    startTime: Date.now(),
+    uid,
+    tags: { ...run.tags, 'mlflow.runName': run.runName, 'gx.run_uid': uid },
+  });
+  return serverTracker(outbox, run.uri, warn);
+}
+
+/** Reopens a server run journaled in `folder`, to resume it: RUNNING again, its unsent record sent first. */
+export async function reopenServerRun(folder: string, warn: Warn): Promise<Tracker> {
+  const outbox = Outbox.open(folder);
+  const start = outbox.start;
+  if (!start) throw new GxError('TRACKING_RUN_NOT_FOUND', `no MLflow record in ${folder}`, 'start a new run');
+  outbox.add({ op: 'resume' });
+  return serverTracker(outbox, start.uri, warn);
+}
+
+/** Sends what a run journaled in `folder` has not sent yet (`gx sync`); nothing when it is up to date. */
+export async function syncServerRun(folder: string) {
+  const outbox = Outbox.open(folder);
+  const start = outbox.start;
+  if (!start) throw new GxError('TRACKING_RUN_NOT_FOUND', `no MLflow record in ${folder}`, 'is it a gx run folder?');
+  const count = outbox.unsent.length;
+  if (count > 0) {
+    const http = connectMlflow(start.uri);
+    try {
+      await deliver(outbox, http);
+    } finally {
+      await http.close();
+    }
+  }
+  return { uri: start.uri, runId: outbox.run?.runId, sent: count };
+}
+
+async function serverTracker(outbox: Outbox, uri: string, warn: Warn): Promise<Tracker> {
+  const http = connectMlflow(uri);
+  const runDir = dirname(outbox.folder);
+  let sending: Promise<void> | undefined;
+  let away = false; // the server could not be reached: the record waits on disk
+  let refused: Error | undefined; // the server said no: nothing more is sent until `gx sync`
+  let retry: NodeJS.Timeout | undefined;
+  let imagesTagged = false;
+
+  const onFailure = (error: unknown) => {
+    if (!(error instanceof MlflowError && error.transient)) {
+      refused = error as Error;
+      warn(`${refused.message}; the record stays in ${outbox.folder}, \`gx sync ${runDir}\` sends it`);
+      return;
+    }
+    if (!away) warn(`${error.message}; training goes on, the record waits in ${outbox.folder} until it is back`);
+    away = true;
+    retry = setTimeout(send, 10_000).unref();
+  };
+  function send(): Promise<void> {
+    if (sending || refused || outbox.unsent.length === 0) return sending ?? Promise.resolve();
+    clearTimeout(retry);
+    // A few quick retries, then again every 10 s for as long as the run lasts; the full patience is for the end.
+    sending = deliver(outbox, http, BACKGROUND_RETRIES)
+      .then(() => {
+        if (away) warn(`MLflow server at ${http.uri} is back: the run's record is up to date`);
+        away = false;
+      }, onFailure)
+      .finally(() => {
+        sending = undefined;
+      });
+    return sending;
+  }
+  const add = (operation: Operation) => {
+    outbox.add(operation);
+    if (!away) void send();
+  };
+
+  // The run is created now, so that a server saying no stops gx before it trains.
+  await deliver(outbox, http, BACKGROUND_RETRIES).catch((error) => {
+    if (error instanceof MlflowError && error.transient) return onFailure(error);
+    void http.close();
+    throw error;
+  });
+
+  return {
+    store: uri,
+    get runId() {
+      return outbox.run?.runId;
+    },
+    async logParams(values) {
+      add({ op: 'params', values });
+    },
+    async setTags(values) {
+      add({ op: 'tags', values });
+    },
+    async logMetrics(points) {
+      if (points.length > 0) add({ op: 'metrics', points });
+    },
+    async logArtifact(path, artifactPath = '') {
+      add({ op: 'artifact', path, artifactPath });
+    },
+    async logImage(key, step, image) {
+      const folder = join(outbox.folder, 'images');
+      mkdirSync(folder, { recursive: true });
+      for (const { name, bytes } of stepImageFiles(key, step, image)) {
+        writeFileSync(join(folder, name), bytes);
+        add({ op: 'artifact', path: join(folder, name), artifactPath: 'images' });
+      }
+      if (!imagesTagged) add({ op: 'tags', values: { [LOGGED_IMAGES_TAG]: 'True' } });
+      imagesTagged = true;
+    },
+    async end(status) {
+      outbox.add({ op: 'end', status, endTime: Date.now() });
+      clearTimeout(retry);
+      await sending;
+      // One more full round of retries before the record is left on disk.
+      let reason = refused?.message;
+      if (!refused) await deliver(outbox, http).catch((error: Error) => (reason = error.message));
+      await http.close();
+      const left = outbox.unsent.length;
+      if (left > 0) warn(`${reason}: ${left} records kept in ${outbox.folder}; \`gx sync ${runDir}\` sends them`);
+      else if (away) warn(`MLflow server at ${http.uri} is back: the run's record is complete`);
+    },
+  };
+}
+
+/** Sends the outbox's unsent operations in order, acknowledging each once the server has it. */
+async function deliver(outbox: Outbox, http: MlflowHttp, retries?: number): Promise<void> {
+  while (outbox.unsent.length > 0) {
+    const { operation } = outbox.unsent[0];
+    if (operation.op === 'start') {
+      outbox.acknowledge(1, await createRun(http, operation, retries));
+      continue;
+    }
+    const run = outbox.run;
+    if (!run) throw new Error('outbox: an operation before the run was started');
+    if (operation.op === 'resume' || operation.op === 'end') {
+      const update = operation.op === 'end' ? { status: operation.status, end_time: operation.endTime } : {};
+      await http.call('POST', 'runs/update', { run_id: run.runId, status: 'RUNNING', ...update }, retries);
+      outbox.acknowledge(1);
+    } else if (operation.op === 'artifact') {
+      await upload(http, join(run.artifactRoot, operation.artifactPath), operation.path);
+      outbox.acknowledge(1);
+    } else {
+      await sendData(outbox, http, run.runId, retries);
+    }
+  }
+}
+
+/** Sends the run of params, tags and metrics at the head of the outbox as log-batch requests within the limits. */
+async function sendData(outbox: Outbox, http: MlflowHttp, runId: string, retries?: number) {
+  const entries: Entry[] = [];
+  const ends: number[] = []; // entries.length after each operation
+  for (const { operation } of outbox.unsent) {
+    if (operation.op === 'params' || operation.op === 'tags') {
+      const kind = operation.op === 'params' ? 'param' : 'tag';
+      for (const [key, value] of Object.entries(operation.values)) entries.push({ kind, key, value });
+    } else if (operation.op === 'metrics') {
+      for (const point of operation.points) entries.push({ kind: 'metric', point });
+    } else break;
+    ends.push(entries.length);
+  }
+  let sent = 0;
+  let acknowledged = 0;
+  for (const { batch, count } of logBatches(entries)) {
+    await http.call('POST', 'runs/log-batch', { run_id: runId, ...batch }, retries);
+    sent += count;
+    const done = ends.filter((end) => end <= sent).length;
+    outbox.acknowledge(done - acknowledged);
+    acknowledged = done;
+  }
+  outbox.acknowledge(ends.length - acknowledged); // operations with nothing in them
+}
+
+/** Finds the run a start operation created (its answer may have been lost), or creates it. */
+async function createRun(
+  http: MlflowHttp,
+  start: Extract<Operation, { op: 'start' }>,
+  retries?: number,
+): Promise<ServerRun> {
+  const experimentId = await experimentIdFor(http, start.experiment, retries);
+  type Run = { info: { run_id: string; artifact_uri: string } };
+  const found = await http.call<{ runs?: Run[] }>(
+    'POST',
+    'runs/search',
+    { experiment_ids: [experimentId], filter: `tags.\`gx.run_uid\` = '${start.uid}'`, max_results: 1 },
+    retries,
+  );
+  const run =
+    found.runs?.[0] ??
+    (
+      await http.call<{ run: Run }>(
+        'POST',
+        'runs/create',
+        {
+          experiment_id: experimentId,
+          run_name: start.runName,
+          start_time: start.startTime,
+          tags: tagList(start.tags),
+        },
+        retries,
+      )
+    ).run;
+  // The proxy's address for the run's artifacts: mlflow-artifacts:/<experiment>/<run>/artifacts (or with a host).
+  const artifactUri = run.info.artifact_uri;
+  if (!artifactUri.startsWith('mlflow-artifacts:')) {
+    throw new MlflowError(
+      `MLflow server at ${http.uri} does not proxy artifacts (the run's artifact URI is ${artifactUri})`,
+      'start it with artifact serving (the default of `mlflow server`; give --artifacts-destination)',
+      400,
+    );
+  }
+  return { runId: run.info.run_id, artifactRoot: new URL(artifactUri).pathname.replace(/^\/+/, '') };
+}
+
+/** The id of the experiment named `name`, created when missing; two gx creating it at once both get it. */
+async function experimentIdFor(http: MlflowHttp, name: string, retries?: number): Promise<string> {
+  type Found = { experiment: { experiment_id: string; lifecycle_stage: string } };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { experiment } = await http.call<Found>(
+        'GET',
+        'experiments/get-by-name',
+        { experiment_name: name },
+        retries,
+      );
+      if (experiment.lifecycle_stage === 'deleted') {
+        throw new GxError(
+          'TRACKING_EXPERIMENT_DELETED',
+          `MLflow experiment "${name}" is deleted on ${http.uri}`,
+          'restore it in the MLflow UI, or set tracking.experiment to another name',
+        );
+      }
+      return experiment.experiment_id;
+    } catch (error) {
+      if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) throw error;
+    }
+    try {
+      return (await http.call<{ experiment_id: string }>('POST', 'experiments/create', { name }, retries))
+        .experiment_id;
+    } catch (error) {
+      // Created by someone else meanwhile: get it again.
+      if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS') || attempt > 0) throw error;
+    }
+  }
+}
+
+/** Uploads a file, or a folder's files, to `<artifactPath>/<its name>` through the server's artifact proxy. */
+async function upload(http: MlflowHttp, artifactPath: string, localPath: string): Promise<void> {
+  const target = `${artifactPath}/${basename(localPath)}`;
+  const found = await stat(localPath).catch(() => undefined);
+  if (!found) return; // replaced since (a checkpoint): its newer version is sent by a later operation
+  if (found.isDirectory()) {
+    for (const entry of await readdir(localPath)) await upload(http, target, join(localPath, entry));
+  } else {
+    await http.upload(target, await readFile(localPath));
+  }
+}
