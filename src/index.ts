@@ -9,4 +9,6 @@ export { architectures } from './registry/architectures/index.js';
 export { datasets } from './registry/datasets.js';
 export { losses } from './registry/losses/index.js';
 export { optimizers } from './registry/optimizers.js';
-export { type RunOptions, type RunResult, resumeRun, runExperiment } from './runner/run.js';
+export { type RunOptions, type RunResult, resumeRun, runExperiment, syncRun } from './runner/run.js';
+export { resumeSweep, runSweep, type SweepOptions, type SweepRecord } from './sweep/sweep.js';
+export type { Tracker } from './tracking/tracker.js';

@@ -45,7 +45,10 @@ export default class Runs extends GxCommand {
 
 function keyParams(runs: RunSummary[]): string[] {
   const keys = [...new Set(runs.flatMap((run) => Object.keys(run.params)))].sort();
-  const differing = keys.filter((key) => new Set(runs.map((run) => run.params[key])).size > 1);
+  // Runs without the key (a sweep's parent) do not make it differ.
+  const differing = keys.filter(
+    (key) => new Set(runs.map((run) => run.params[key]).filter((v) => v !== undefined)).size > 1,
+  );
   return (differing.length > 0 ? differing : DEFAULT_PARAMS).slice(0, MAX_PARAMS);
 }
 

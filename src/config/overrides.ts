@@ -89,7 +89,8 @@ function typedValue(text: string, schema: JsonSchema): unknown {
   if (types.size === 1 && types.has('string')) return text;
   if (types.has('array')) {
     const list = parseScalar(text);
-    if (Array.isArray(list)) return list;
+    // A sweep's values are a list, or a mapping (a range, a tie) written in YAML's flow style.
+    if (Array.isArray(list) || (types.has('object') && typeof list === 'object' && list !== null)) return list;
     return text.split(',').map((item) => typedValue(item.trim(), (schema.items as JsonSchema | undefined) ?? {}));
   }
   const value = parseScalar(text);

@@ -159,6 +159,15 @@ async function execute(
         const timestamp = Date.now();
         history.push(JSON.stringify({ step: current.step, epoch: current.epoch, time: timestamp, ...finite(metrics) }));
         for (const [key, value] of Object.entries(metrics)) points.push({ key, value, step: current.step, timestamp });
+        // A GAN whose loss is NaN or infinite never comes back: stop, with the record up to this step.
+        const diverged = ['d_loss', 'g_loss'].find((key) => key in metrics && !Number.isFinite(metrics[key]));
+        if (diverged) {
+          throw new GxError(
+            'DIVERGED',
+            `training diverged at step ${current.step}: ${diverged} is ${metrics[diverged]}`,
+            'lower the learning rates, or use a steadier loss (wgan-gp, lsgan)',
+          );
+        }
         progress?.step(current.step, current.epoch, metrics);
         if (history.length >= 100 || timestamp - lastFlush > 5000) await flushHistory();
       },

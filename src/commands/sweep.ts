@@ -1,0 +1,120 @@
+import { Args, Flags } from '@oclif/core';
+import { GxCommand, setFlag } from '../cli/gx-command.js';
+import { formatTable } from '../cli/table.js';
+import { GxError } from '../errors.js';
+import { comparisonRows } from '../sweep/summary.js';
+import { resumeSweep, runSweep, type SweepOptions, sweepTrials } from '../sweep/sweep.js';
+import { paramAsOverride } from '../sweep/trials.js';
+
+export default class Sweep extends GxCommand {
+  static override summary = 'Train an experiment many times over a grid or random draws of its settings';
+  static override description =
+    `The values come from the experiment's sweep: section and from --param, which adds to it or replaces a path:
+  --param train.optimizer.g.lr=1e-4,2e-4,4e-4          a list (grid, or drawn from at random)
+  --param train.optimizer.g.lr=log:1e-5..1e-3          a range, log-uniform (random only; without log: uniform)
+  --param train.optimizer.d.lr=@train.optimizer.g.lr   tied: D's lr follows G's in every trial
+Every trial is validated before anything runs. In MLflow the sweep is a parent run (the spec, the ranked table as its description and trials.csv) with one child run per trial. Each trial runs in its own process (--jobs at once); a failed or diverged trial is FAILED and the others go on. Ctrl-C stops the running trials cleanly; --resume <sweep folder> runs what did not finish.`;
+  static override examples = [
+    '<%= config.bin %> sweep experiments/acgan-mnist.yaml --param train.optimizer.g.lr=1e-4,2e-4,4e-4',
+    '<%= config.bin %> sweep experiments/quickstart.yaml --param loss.type=standard,lsgan,wgan-gp --jobs 2',
+    '<%= config.bin %> sweep experiments/quickstart.yaml --method random --count 8 --param train.optimizer.g.lr=log:1e-5..1e-3 --param train.optimizer.d.lr=@train.optimizer.g.lr',
+    '<%= config.bin %> sweep --resume runs/quickstart-sweep-20261128-101500-ab12',
+  ];
+  static override enableJsonFlag = true;
+  static override args = { file: Args.string({ description: 'Experiment YAML file (not with --resume)' }) };
+  static override flags = {
+    param: Flags.string({
+      char: 'p',
+      description: 'A swept path and its values (repeatable)',
+      multiple: true,
+      default: [],
+    }),
+    set: setFlag,
+    method: Flags.string({ description: 'grid (every combination) or random', options: ['grid', 'random'] }),
+    count: Flags.integer({ description: 'Trials drawn by --method random', min: 1 }),
+    seed: Flags.integer({ description: 'Seeds the random draws', min: 0 }),
+    jobs: Flags.integer({ char: 'j', description: 'Trials at once, each in its own process', default: 1, min: 1 }),
+    metric: Flags.string({ description: 'Ranks the trials by this metric, its last value (default g_loss)' }),
+    mode: Flags.string({
+      description: 'Whether lower (default) or higher --metric is better',
+      options: ['min', 'max'],
+    }),
+    'fail-fast': Flags.boolean({ description: 'Start no more trials after one fails' }),
+    'max-steps': Flags.integer({ description: "Caps every trial's generator steps", min: 1 }),
+    backend: Flags.string({
+      description: 'tfjs backend for every trial',
+      options: ['auto', 'tensorflow', 'wasm', 'cpu'],
+    }),
+    'dry-run': Flags.boolean({ description: 'List the trials (each validated) and exit' }),
+    resume: Flags.string({ description: 'Continue a sweep (its folder): only the trials that did not finish' }),
+    'runs-dir': Flags.string({ description: 'Where sweep folders go', env: 'GX_RUNS_DIR' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(Sweep);
+    if (!args.file === !flags.resume) {
+      throw new GxError(
+        'USAGE',
+        'give either an experiment file or --resume <sweep folder>',
+        'gx sweep experiments/quickstart.yaml --param ...',
+      );
+    }
+    const overrides = [
+      ...flags.set,
+      ...flags.param.map(paramAsOverride),
+      ...(flags.method ? [`sweep.method=${flags.method}`] : []),
+      ...(flags.count !== undefined ? [`sweep.count=${flags.count}`] : []),
+      ...(flags.seed !== undefined ? [`sweep.seed=${flags.seed}`] : []),
+    ];
+    if (flags['dry-run'] && args.file) {
+      const { trials } = await sweepTrials(args.file, overrides);
+      const paths = Object.keys(trials[0]?.trial.values ?? {});
+      this.log(
+        formatTable([
+          ['trial', ...paths],
+          ...trials.map(({ trial }) => [String(trial.index), ...paths.map((p) => String(trial.values[p]))]),
+        ]),
+      );
+      return trials.map(({ trial }) => trial);
+    }
+
+    let stopRequested = false;
+    const onSignal = () => {
+      if (stopRequested) process.exit(130);
+      stopRequested = true;
+      process.stderr.write(
+        '\nstopping: each running trial stops after its step and saves a checkpoint (again to quit at once)\n',
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const options: SweepOptions = {
+      runsDir: flags['runs-dir'],
+      jobs: flags.jobs,
+      metric: flags.metric,
+      mode: flags.mode as SweepOptions['mode'],
+      failFast: flags['fail-fast'],
+      maxSteps: flags['max-steps'],
+      backend: flags.backend,
+      shouldStop: () => stopRequested,
+      onTrial: (trial) => {
+        if (!this.jsonEnabled())
+          process.stderr.write(
+            `trial ${trial.index} ${trial.status.toLowerCase()}${trial.error ? `: ${trial.error}` : ''}\n`,
+          );
+      },
+    };
+    const result = flags.resume
+      ? await resumeSweep(flags.resume, options)
+      : await runSweep(args.file as string, overrides, options);
+    this.log(formatTable(comparisonRows(result.record)));
+    this.log(`\nsweep ${result.record.id}: ${result.sweepDir}`);
+    if (result.record.parent.runId)
+      this.log(`MLflow parent run ${result.record.parent.runId} in ${result.record.parent.store}`);
+    if (!result.complete) {
+      this.log(`continue with: gx sweep --resume ${result.sweepDir}`);
+      process.exitCode = 130;
+    }
+    return { sweepDir: result.sweepDir, ...result.record };
+  }
+}
