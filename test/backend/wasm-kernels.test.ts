@@ -122,4 +122,35 @@ describe('gx kernels for the wasm backend, against the cpu backend', () => {
       );
     }
   });
+
+  it('BatchMatMul with either operand transposed, batched or not', async () => {
+    for (const [batch, m, k, n] of [
+      [1, 3, 4, 5],
+      [2, 7, 1, 3],
+      [3, 16, 9, 1],
+    ]) {
+      const [a, b] = [values(batch * m * k), values(batch * k * n)];
+      for (const [transposeA, transposeB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]) {
+        await sameOnBoth(
+          () =>
+            tf.matMul(
+              tf.tensor3d(a, transposeA ? [batch, k, m] : [batch, m, k]),
+              tf.tensor3d(b, transposeB ? [batch, n, k] : [batch, k, n]),
+              transposeA,
+              transposeB,
+            ),
+          `${batch}x${m}x${k}x${n} ${transposeA} ${transposeB}`,
+        );
+      }
+      await sameOnBoth(
+        () => tf.matMul(tf.tensor2d(a.slice(0, m * k), [k, m]), tf.tensor2d(b.slice(0, k * n), [k, n]), true),
+        '2-D',
+      );
+    }
+  });
 });
