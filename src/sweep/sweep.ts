@@ -154,8 +154,15 @@ async function execute(sweepDir: string, record: SweepRecord, tracker: Tracker, 
   const running = new Set<ChildProcess>();
   let failed = false;
   const stopping = () => options.shouldStop?.() || (options.failFast === true && failed);
+  // Each running trial is asked once (a second SIGINT would make it quit without its checkpoint).
+  const asked = new WeakSet<ChildProcess>();
   const stopTimer = setInterval(() => {
-    if (options.shouldStop?.()) for (const child of running) child.kill('SIGINT');
+    if (!options.shouldStop?.()) return;
+    for (const child of running) {
+      if (asked.has(child)) continue;
+      asked.add(child);
+      child.kill('SIGINT');
+    }
   }, 200);
 
   const worker = async () => {
