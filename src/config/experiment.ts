@@ -55,6 +55,7 @@ export type MetricName = 'fid' | 'mnist_score' | 'kid' | 'precision_recall' | 'c
 
 export interface EvalConfig {
   readonly every: number;
+  readonly every_steps: number;
   readonly metrics: readonly MetricName[];
   readonly samples: number;
 }

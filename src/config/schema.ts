@@ -95,7 +95,8 @@ export const experimentSchema: JsonSchema = {
       type: 'object',
       description: 'Sample-quality metrics from an MNIST classifier trained by gx',
       properties: {
-        every: { type: 'integer', minimum: 0, default: 1, description: 'Evaluate every N epochs (0: at the end)' },
+        every: { type: 'integer', minimum: 0, default: 1, description: 'Evaluate every N epochs (0: at the end only)' },
+        every_steps: { type: 'integer', minimum: 0, default: 0, description: 'Also every N generator steps (0: off)' },
         metrics: {
           type: 'array',
           items: { enum: ['fid', 'mnist_score', 'kid', 'precision_recall', 'class_accuracy'] },

@@ -8,6 +8,7 @@ import { loadExperiment } from '../config/load.js';
 import { cacheDir } from '../data/cache-dir.js';
 import { firstExamples, type ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
+import { prepareEvaluation } from '../eval/evaluate.js';
 import { encodePng } from '../images/png.js';
 import { datasets } from '../registry/datasets.js';
 import { resumeTracking, startTracking, trackingStore } from '../tracking/open.js';
@@ -112,6 +113,14 @@ async function execute(
         throw error;
       });
   if (!previousTracking) await tracker.logParams(flattenParams(experiment));
+  const evaluation = experiment.eval && (await prepareEvaluation(experiment, experiment.eval, warn));
+  if (evaluation && !previousTracking) {
+    // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
+    const timestamp = Date.now();
+    await tracker.logMetrics(
+      Object.entries(evaluation.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })),
+    );
+  }
 
   await mkdir(join(runDir, 'samples'), { recursive: true });
   const record = {
@@ -144,6 +153,20 @@ async function execute(
     if (points.length > 0) await tracker.logMetrics(points);
     [history, points, lastFlush] = [[], [], Date.now()];
   };
+  let evaluatedAt = -1;
+  const evaluate = async (epoch: number) => {
+    if (!evaluation || evaluatedAt === state.step) return;
+    evaluatedAt = state.step;
+    const metrics = evaluation.evaluate(gan.generator);
+    await appendFile(join(runDir, 'eval.jsonl'), `${JSON.stringify({ step: state.step, epoch, ...metrics })}\n`);
+    const timestamp = Date.now();
+    await tracker.logMetrics(
+      Object.entries(metrics).map(([key, value]) => ({ key, value, step: state.step, timestamp })),
+    );
+    if (options.progress) process.stderr.write(`evaluation at step ${state.step}: ${formatMetrics(metrics)}\n`);
+    Object.assign(lastEvaluation, metrics);
+  };
+  const lastEvaluation: Record<string, number> = {};
   const saveSamples = async (name: string) => {
     const grid = sampleGrid(gan.generator, samples);
     const file = join(runDir, 'samples', `${name}.png`);
@@ -170,10 +193,14 @@ async function execute(
         }
         progress?.step(current.step, current.epoch, metrics);
         if (history.length >= 100 || timestamp - lastFlush > 5000) await flushHistory();
+        const everySteps = experiment.eval?.every_steps ?? 0;
+        if (everySteps > 0 && current.step % everySteps === 0) await evaluate(current.epoch);
       },
       async epochEnd(current, means) {
         progress?.epoch(current.epoch, means);
         const { sample_every, checkpoint_every } = experiment.train;
+        if (experiment.eval && experiment.eval.every > 0 && current.epoch % experiment.eval.every === 0)
+          await evaluate(current.epoch);
         if (sample_every > 0 && current.epoch % sample_every === 0) await saveSamples(`epoch-${pad(current.epoch)}`);
         if (checkpoint_every > 0 && current.epoch % checkpoint_every === 0) {
           await flushHistory();
@@ -187,6 +214,7 @@ async function execute(
     await saveSamples(`step-${pad(state.step, 6)}`);
     await saveCheckpoint(join(runDir, 'checkpoint'), gan, state);
     await saveLayersModel(gan.generator, join(runDir, 'model'));
+    await evaluate(state.epoch);
     for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
       await tracker.logArtifact(join(runDir, artifact));
     const status = options.shouldStop?.() ? 'STOPPED' : 'FINISHED';
@@ -202,7 +230,7 @@ async function execute(
       backend,
       status,
       state,
-      metrics: last,
+      metrics: { ...last, ...lastEvaluation },
       modelDir: join(runDir, 'model'),
       tracking: record.tracking,
     };
@@ -219,11 +247,18 @@ async function execute(
     throw error;
   } finally {
     disposeLatent(samples);
+    evaluation?.dispose();
     gan.generator.dispose();
     gan.discriminator.dispose();
     gan.optimizers.generator.dispose();
     gan.optimizers.discriminator.dispose();
   }
+}
+
+function formatMetrics(metrics: Record<string, number>): string {
+  return Object.entries(metrics)
+    .map(([key, value]) => `${key} ${Number(value.toPrecision(4))}`)
+    .join(', ');
 }
 
 async function loadTrainingData(experiment: ResolvedExperiment, download: boolean): Promise<ImageSet> {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifierScore, frechetDistance, kernelDistance, precisionRecall } from '../../src/eval/metrics.js';
+import { type Features, moments, sqrtSymmetric, symmetricEigen } from '../../src/eval/moments.js';
+import { createRandom } from '../../src/random.js';
+
+const features = (rows: number[][]): Features => ({
+  count: rows.length,
+  dim: rows[0].length,
+  values: Float64Array.from(rows.flat()),
+});
+const close = (actual: number, expected: number, tolerance = 1e-9) =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not ${expected}`);
+
+describe('evaluation metrics, against analytic values', () => {
+  it('FID of 1-D N(0, 1) against N(1, 4) is 2', () => {
+    const distance = frechetDistance(
+      { mean: Float64Array.of(0), covariance: Float64Array.of(1) },
+      { mean: Float64Array.of(1), covariance: Float64Array.of(4) },
+    );
+    close(distance, 2);
+  });
+
+  it('FID of [[2, 1], [1, 2]] against I with equal means is 4 - 2 sqrt(3)', () => {
+    const distance = frechetDistance(
+      { mean: Float64Array.of(3, -1), covariance: Float64Array.of(2, 1, 1, 2) },
+      { mean: Float64Array.of(3, -1), covariance: Float64Array.of(1, 0, 0, 1) },
+    );
+    close(distance, 4 - 2 * Math.sqrt(3));
+  });
+
+  it('FID is 0 for the same Gaussian and symmetric, through sample moments of random 8-D sets', () => {
+    const random = (seed: number) => createRandom(seed).next;
+    const draw = (next: () => number, n: number, scale: number) =>
+      features(Array.from({ length: n }, () => Array.from({ length: 8 }, (_, i) => scale * (next() + next() - 1) + i)));
+    const [a, b] = [moments(draw(random(1), 400, 1)), moments(draw(random(2), 400, 2))];
+    close(frechetDistance(a, a), 0, 1e-8);
+    close(frechetDistance(a, b), frechetDistance(b, a), 1e-8);
+    assert.ok(frechetDistance(a, b) > 0.1);
+  });
+
+  it('eigen-decomposes and square-roots a symmetric matrix (Jacobi)', () => {
+    const matrix = Float64Array.of(4, 1, 2, 1, 3, 0, 2, 0, 5);
+    const { values } = symmetricEigen(matrix, 3);
+    close(
+      values.reduce((s, v) => s + v, 0),
+      12,
+      1e-12,
+    ); // the trace
+    close(
+      values.reduce((p, v) => p * v, 1),
+      4 * 15 - 1 * 5 + 2 * -6,
+      1e-9,
+    ); // the determinant
+    const root = sqrtSymmetric(matrix, 3);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        let square = 0;
+        for (let k = 0; k < 3; k++) square += root[i * 3 + k] * root[k * 3 + j];
+        close(square, matrix[i * 3 + j], 1e-9);
+      }
+  });
+
+  it('the MNIST score is 10 for confident balanced predictions and 1 for a collapsed generator', () => {
+    const oneHot = (c: number) => Array.from({ length: 10 }, (_, i) => (i === c ? 1 : 0));
+    close(classifierScore(features(Array.from({ length: 100 }, (_, n) => oneHot(n % 10))), 10), 10);
+    close(classifierScore(features(Array.from({ length: 100 }, () => oneHot(3))), 10), 1);
+    close(classifierScore(features(Array.from({ length: 100 }, () => Array(10).fill(0.1))), 10), 1);
+  });
+
+  it('KID: the unbiased MMD^2 with the cubic kernel, by hand for two 1-D pairs', () => {
+    // k(x, y) = (xy + 1)^3. Within X = {0, 1}: k(0, 1) = 1. Within Y = {0, 2}: 1. Across: 1, 1, 1, 27 -> mean 7.5.
+    close(kernelDistance(features([[0], [1]]), features([[0], [2]])), 1 + 1 - 2 * 7.5);
+    // X = Y = {1, 2}: within, k(1, 2) = 27; across, (8 + 27 + 27 + 125) / 4: an unbiased estimate can be negative.
+    close(kernelDistance(features([[1], [2]]), features([[1], [2]])), 27 + 27 - 2 * ((8 + 27 + 27 + 125) / 4));
+  });
+
+  it('precision and recall: k-NN manifolds (k = 3), by hand in 1-D', () => {
+    // Reals 0..4: each ball reaches its 3rd neighbour: radius 3 around 0 and 4, 2 around 1, 2 and 3.
+    const real = features([[0], [1], [2], [3], [4]]);
+    // Fakes: 1.5 and 6 are inside (6 - 4 = 2 < 3), 8 is not.
+    const fake = features([[1.5], [6], [8], [6.5]]);
+    const { precision, recall } = precisionRecall(real, fake, 3);
+    close(precision, 3 / 4); // 1.5, 6, 6.5 (6.5 - 4 = 2.5 < 3)
+    // Fake radii: 1.5 -> 3rd nearest is 8 (6.5); 6 -> 1.5 (4.5); 8 -> 1.5 (6.5); 6.5 -> 1.5 (5). Reals 0..4 all
+    // lie within 6.5 of 1.5.
+    close(recall, 1);
+  });
+});
