@@ -27,7 +27,7 @@ export default class Runs extends GxCommand {
 
   async run(): Promise<RunSummary[]> {
     const { args, flags } = await this.parse(Runs);
-    const runs = (await listRuns(trackingStore({ uri: flags['tracking-uri'] }), args.experiment)).slice(0, flags.limit);
+    const runs = await listRuns(trackingStore({ uri: flags['tracking-uri'] }), args.experiment, flags.limit);
     const params = keyParams(runs);
     const metrics = headlineMetrics(runs);
     const rows = runs.map((run) => [

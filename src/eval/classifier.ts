@@ -30,14 +30,14 @@ export async function loadClassifier(
   dataset: string,
   seed: number,
   cacheDir: string,
-  data: () => Promise<{ train: ImageSet; test: ImageSet }>,
+  data: { train: ImageSet; test: ImageSet },
   log: (line: string) => void = () => {},
 ): Promise<Classifier> {
   const folder = join(cacheDir, 'classifiers', `${dataset}-lenet-v${VERSION}-seed${seed}`);
   const meta = await readFile(join(folder, 'meta.json'), 'utf8').then(JSON.parse, () => undefined);
   if (meta) return wrap(await loadLayersModel(join(folder, 'model')), meta.accuracy);
 
-  const { train, test } = await data();
+  const { train, test } = data;
   const model = lenet([train.height, train.width, train.channels], train.numClasses, seed);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const epochs = LEARNING_RATES.length;

@@ -23,6 +23,7 @@ export interface Reference {
   moments: Moments;
 }
 
+/** The classifier's view (features, class probabilities) of a set's first `count` images. */
 export function describeImages(classifier: Classifier, set: ImageSet, count = set.count) {
   const order = Uint32Array.from({ length: set.count }, (_, i) => i);
   const parts: { features: Features; probabilities: Features }[] = [];
@@ -138,7 +139,7 @@ export async function prepareEvaluation(
   const load = (split: 'train' | 'test') =>
     dataset.load(experiment.data, split, { cacheDir: cacheDir(), download: true });
   const [train, test] = [await load('train'), await load('test')];
-  const classifier = await loadClassifier(dataset.name, 0, cacheDir(), async () => ({ train, test }), log);
+  const classifier = await loadClassifier(dataset.name, 0, cacheDir(), { train, test }, log);
   const against = reference(classifier, test);
   const real = describeImages(classifier, train, Math.min(config.samples, train.count));
   const floor = {

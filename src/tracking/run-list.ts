@@ -17,14 +17,16 @@ export interface RunSummary {
   metrics: Record<string, number>;
 }
 
-/** The runs of a store (of one experiment when named), newest first: what `gx runs` tabulates. */
-export async function listRuns(store: TrackingStore, experiment?: string): Promise<RunSummary[]> {
+/** The newest `limit` runs of a store (of one experiment when named), newest first: what `gx runs` tabulates. */
+export async function listRuns(store: TrackingStore, experiment?: string, limit = 1000): Promise<RunSummary[]> {
   const runs =
-    store.kind === 'server' ? await serverRuns(store.uri, experiment) : await localRuns(store.folder, experiment);
-  return runs.sort((a, b) => b.startTime - a.startTime);
+    store.kind === 'server'
+      ? await serverRuns(store.uri, experiment, limit)
+      : await localRuns(store.folder, experiment);
+  return runs.sort((a, b) => b.startTime - a.startTime).slice(0, limit);
 }
 
-async function serverRuns(uri: string, experiment?: string): Promise<RunSummary[]> {
+async function serverRuns(uri: string, experiment: string | undefined, limit: number): Promise<RunSummary[]> {
   type Pair<V> = { key: string; value: V };
   type Run = {
     info: { run_id: string; run_name?: string; experiment_id: string; status: string; start_time: number };
@@ -42,7 +44,8 @@ async function serverRuns(uri: string, experiment?: string): Promise<RunSummary[
     const names = new Map(chosen.map((e) => [e.experiment_id, e.name]));
     const { runs = [] } = await http.call<{ runs?: Run[] }>('POST', 'runs/search', {
       experiment_ids: [...names.keys()],
-      max_results: 1000,
+      order_by: ['attributes.start_time DESC'],
+      max_results: limit,
     });
     const record = <V>(pairs: Pair<V>[] = []) => Object.fromEntries(pairs.map(({ key, value }) => [key, value]));
     return runs.map(({ info, data }) => ({

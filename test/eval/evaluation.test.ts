@@ -18,10 +18,8 @@ async function cacheWithQuickClassifier(): Promise<{ cache: string; accuracy: nu
   const cache = tempDir('gx-cache-');
   const sources = { cacheDir: cache, download: false };
   const test = await loadSplit(mnist, 'test', sources);
-  const classifier = await loadClassifier('mnist', 0, cache, async () => ({
-    train: firstExamples(await loadSplit(mnist, 'train', sources), 1000),
-    test,
-  }));
+  const train = firstExamples(await loadSplit(mnist, 'train', sources), 1000);
+  const classifier = await loadClassifier('mnist', 0, cache, { train, test });
   classifier.dispose();
   return { cache, accuracy: classifier.accuracy };
 }

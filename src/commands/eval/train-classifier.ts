@@ -35,7 +35,7 @@ export default class EvalTrainClassifier extends GxCommand {
       dataset.load({ type: dataset.name }, split, { cacheDir: cacheDir(), download: true });
     const [train, test] = [await load('train'), await load('test')];
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const classifier = await loadClassifier(dataset.name, 0, cacheDir(), async () => ({ train, test }), log);
+    const classifier = await loadClassifier(dataset.name, 0, cacheDir(), { train, test }, log);
     const against = reference(classifier, test);
     const realFid = frechetDistance(moments(describeImages(classifier, train, 10000).features), against.moments);
     const noise = tf.randomUniform([2000, test.height, test.width, test.channels], -1, 1, 'float32', 0) as tf.Tensor4D;
