@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveExperiment } from '../../src/config/load.js';
+import { tempDir } from './cli.js';
 
 /** A GAN small enough to train many steps on the cpu backend in a test, on the first 64 MNIST images. */
 export const tinyYaml = `
@@ -19,4 +22,11 @@ runtime: { backend: cpu }
 export function tinyExperiment(overrides: string[] = [], { dropDcganOptions = false } = {}) {
   const yaml = dropDcganOptions ? tinyYaml.replace('width: 2, ', '') : tinyYaml;
   return resolveExperiment('tiny.yaml', yaml, { overrides });
+}
+
+/** The tiny experiment as <name>.yaml in a fresh folder, named so that each test has its own MLflow experiment. */
+export function tinyIn(name: string): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, `${name}.yaml`), tinyYaml.replace('name: tiny', `name: ${name}`));
+  return dir;
 }

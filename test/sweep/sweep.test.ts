@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SweepRecord } from '../../src/sweep/sweep.js';
-import { gx, repoRoot, tempDir } from '../helpers/cli.js';
-import { tinyYaml } from '../helpers/experiments.js';
+import { gx, repoRoot } from '../helpers/cli.js';
+import { tinyIn } from '../helpers/experiments.js';
 import { type MlflowServer, mlflowApi, startMlflowServer } from '../helpers/mlflow-server.js';
 
 interface Run {
@@ -15,12 +15,6 @@ interface Run {
 }
 const asRecord = (pairs: { key: string; value: string }[] = []) =>
   Object.fromEntries(pairs.map(({ key, value }) => [key, value]));
-
-function tinyIn(name: string): string {
-  const dir = tempDir();
-  writeFileSync(join(dir, `${name}.yaml`), tinyYaml.replace('name: tiny', `name: ${name}`));
-  return dir;
-}
 
 describe('gx sweep', () => {
   let server: MlflowServer;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServerRun } from '../../src/tracking/server-tracker.js';
 import { gx, repoRoot, tempDir } from '../helpers/cli.js';
-import { tinyYaml } from '../helpers/experiments.js';
+import { tinyIn } from '../helpers/experiments.js';
 import { ADMIN, type MlflowServer, mlflowApi, startMlflowServer } from '../helpers/mlflow-server.js';
 
 interface RunInfo {
@@ -47,13 +47,6 @@ async function artifacts(server: MlflowServer, runId: string, path = ''): Promis
 
 const steps = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const tagsOf = (run: RunInfo) => Object.fromEntries((run.data.tags ?? []).map(({ key, value }) => [key, value]));
-
-/** A copy of the tiny experiment in a fresh folder, named so that each test has its own MLflow experiment. */
-function tinyIn(name: string): string {
-  const dir = tempDir();
-  writeFileSync(join(dir, `${name}.yaml`), tinyYaml.replace('name: tiny', `name: ${name}`));
-  return dir;
-}
 
 describe('tracking on a real MLflow server', () => {
   let server: MlflowServer;
