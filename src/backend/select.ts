@@ -4,9 +4,11 @@ import '@tensorflow/tfjs-layers';
 import type { BackendName } from '../config/experiment.js';
 import { GxError } from '../errors.js';
 import { registerComparisonGradients } from './comparison-gradients.js';
+import { findInstalls } from './native/layout.js';
+import { loadInstall, type TensorflowBinding } from './native/load.js';
 import { registerWasmTrainingKernels } from './wasm-kernels.js';
 
-/** The native TensorFlow bindings, GPU build first; each registers the `tensorflow` backend when it loads. */
+/** tfjs-node's own packages, when a project installs them (they download libtensorflow 2.9 at install). */
 const nativePackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
 /**
@@ -14,6 +16,11 @@ const nativePackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
  * cpu backend here), then the pure-JS cpu backend.
  */
 const autoOrder = ['tensorflow', 'wasm', 'cpu'] as const;
+
+const NOT_INSTALLED = 'is not installed (gx backend install builds it)';
+
+/** Where the `tensorflow` backend came from, or why it could not load: said with the run. */
+let native: { source: string } | { problem: string } | undefined;
 
 /**
  * Makes `requested` (or, for `auto`, the fastest backend that loads here) the active tfjs backend and returns
@@ -32,11 +39,26 @@ export async function selectBackend(requested: BackendName): Promise<string> {
   }
   throw new GxError(
     'BACKEND_UNAVAILABLE',
-    `the ${requested} backend cannot be loaded here`,
     requested === 'tensorflow'
-      ? 'npm install @tensorflow/tfjs-node (or -gpu) where libtensorflow can be downloaded, or use --backend auto'
+      ? `native TensorFlow cannot be loaded here: ${nativeProblem()}`
+      : `the ${requested} backend cannot be loaded here`,
+    requested === 'tensorflow'
+      ? 'gx backend install builds it; gx backend status says what is there'
       : 'use --backend auto',
   );
+}
+
+/** One line on the native backend: the library in use, or why there is none (and how to get it). */
+export function describeNative(): string {
+  if (native && 'source' in native) {
+    const binding = (tf.engine().registry.tensorflow as { binding?: TensorflowBinding } | undefined)?.binding;
+    return `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} from ${native.source}`;
+  }
+  return `native TensorFlow ${nativeProblem()}`;
+}
+
+function nativeProblem(): string {
+  return native && 'problem' in native ? native.problem : NOT_INSTALLED;
 }
 
 async function prepare(name: string): Promise<boolean> {
@@ -46,15 +68,35 @@ async function prepare(name: string): Promise<boolean> {
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmTrainingKernels();
   }
-  if (name === 'tensorflow') {
-    for (const pkg of nativePackages) {
-      try {
-        await import(pkg);
-        break;
-      } catch {
-        // Not installed, or its libtensorflow does not load on this machine: try the next one.
-      }
+  if (name === 'tensorflow') native = await loadNative();
+  return Boolean(tf.findBackendFactory(name));
+}
+
+/** gx's own builds first (newest TensorFlow, GPU first), then tfjs-node's packages in node_modules. */
+async function loadNative(): Promise<{ source: string } | { problem: string }> {
+  const problems: string[] = [];
+  for (const install of await findInstalls()) {
+    if (install.unusable) continue;
+    try {
+      loadInstall(install.dir, install.manifest.napi);
+      return { source: install.dir };
+    } catch (error) {
+      problems.push(`${install.dir} does not load: ${firstLine(error)}`);
     }
   }
-  return Boolean(tf.findBackendFactory(name));
+  for (const pkg of nativePackages) {
+    try {
+      await import(pkg);
+      if (tf.findBackendFactory('tensorflow')) return { source: pkg };
+      problems.push(`${pkg} registers its backend with another copy of tfjs-core (not ${tf.version_core})`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ERR_MODULE_NOT_FOUND') problems.push(`${pkg} does not load: ${firstLine(error)}`);
+    }
+  }
+  return { problem: problems.length > 0 ? problems.join('; ') : NOT_INSTALLED };
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error).message ?? error).split('\n')[0];
 }

@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { packageFolder } from './layout.js';
+
+/** The binding's own report of the C library it runs on. */
+export interface TensorflowBinding {
+  TF_Version: string;
+}
+
+/**
+ * The key under which gx hands its own tfjs-core to an install's tfjs-node code: the install's `@tensorflow/tfjs`
+ * and `@tensorflow/tfjs-core` are stubs that return it, so one tfjs-core holds every kernel and tensor.
+ */
+export const TFJS_CORE_KEY = Symbol.for('gx.tfjs-core');
+
+/**
+ * Registers the `tensorflow` backend from an install in gx's cache: tfjs-node's kernels and backend class, bound to
+ * the binding built there. Throws what Node says when a library does not load (a missing CUDA library, say).
+ */
+export function loadInstall(dir: string, napi: number): TensorflowBinding {
+  // TensorFlow's start-up notices (CPU features, absl) are not for gx's users; the user's own setting wins.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  (globalThis as Record<symbol, unknown>)[TFJS_CORE_KEY] = createRequire(import.meta.url)('@tensorflow/tfjs-core');
+  const require = createRequire(join(packageFolder(dir), 'package.json'));
+  const binding = require(`./lib/napi-v${napi}/tfjs_binding.node`) as TensorflowBinding;
+  require('./dist/register_all_kernels.js');
+  const { NodeJSKernelBackend } = require('./dist/nodejs_kernel_backend.js');
+  tf.registerBackend('tensorflow', () => new NodeJSKernelBackend(binding, '@tensorflow/tfjs-node'), 3);
+  return binding;
+}
+
+/** The stub an install's `@tensorflow/tfjs` and `@tensorflow/tfjs-core` packages consist of. */
+export const tfjsCoreStub = `// gx hands its own tfjs-core to this build of tfjs-node, so that one tfjs-core holds every kernel.
+const core = globalThis[Symbol.for('gx.tfjs-core')];
+if (!core) throw new Error('this tfjs-node build is loaded through gx (gx backend status)');
+module.exports = core;
+`;
