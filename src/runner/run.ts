@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { selectBackend } from '../backend/select.js';
+import { describeNative, selectBackend } from '../backend/select.js';
 import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import { cacheDir } from '../data/cache-dir.js';
@@ -89,13 +89,15 @@ async function execute(
   previousTracking?: { store: string; runId?: string },
 ): Promise<RunResult> {
   const experiment = withMaxSteps(original, options.maxSteps);
-  const backend = await selectBackend(options.backend ?? experiment.runtime.backend);
+  const requestedBackend = options.backend ?? experiment.runtime.backend;
+  const backend = await selectBackend(requestedBackend);
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
+  if (requestedBackend === 'auto' && backend !== 'tensorflow') warn(`training on ${backend}: ${describeNative()}`);
   const data = await loadTrainingData(experiment, true);
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
   if (checkpointDir) Object.assign(state, await loadCheckpoint(checkpointDir, gan));
 
-  const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
   const tracker = previousTracking
     ? await resumeTracking(previousTracking, runDir, warn)
     : await startTracking(
@@ -127,6 +129,7 @@ async function execute(
     id: runId,
     name: experiment.name,
     backend,
+    ...(backend === 'tensorflow' && { backendLibrary: describeNative() }),
     gx: gxVersion,
     node: process.version,
     started: new Date().toISOString(),
@@ -292,6 +295,7 @@ function systemTags(experiment: ResolvedExperiment, runDir: string, backend: str
     'mlflow.note.content': `${experiment.description ?? ''}\n\n\`\`\`yaml\n${stringify(experiment)}\`\`\`\n`,
     'gx.version': gxVersion,
     'gx.backend': backend,
+    ...(backend === 'tensorflow' && { 'gx.backend.library': describeNative() }),
     'gx.node': process.version,
     'gx.run_dir': runDir,
     ...experiment.tracking.tags,

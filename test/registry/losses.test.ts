@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../src/backend/select.js';
 import type { LossConfig } from '../../src/config/experiment.js';
 import { type Divergence, type DivergenceName, divergences } from '../../src/registry/losses/fgan.js';
 import { losses } from '../../src/registry/losses/index.js';
-
-await selectBackend('cpu');
+import { describeOnEachBackend } from '../helpers/backends.js';
 
 const softplus = (x: number) => Math.log1p(Math.exp(x));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -26,7 +24,7 @@ function close(actual: number, expected: number, tolerance = 1e-5) {
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${actual} != ${expected}`);
 }
 
-describe('adversarial losses against values computed by hand', () => {
+describeOnEachBackend('adversarial losses against values computed by hand', () => {
   it('standard: binary cross-entropy on logits, non-saturating and minimax G, one-sided smoothing', () => {
     let { d, g } = lossValues('standard', { generator: 'non-saturating', real_label: 1 });
     close(d, mean(real.map((v) => softplus(-v))) + mean(fake.map(softplus)));
@@ -92,7 +90,7 @@ function divergenceOf(divergence: Divergence, p: number[], q: number[]): number 
   return p.reduce((sum, pi, i) => sum + q[i] * divergence.f(pi / q[i]), 0);
 }
 
-describe('f-GAN: the variational bound of each divergence (Nowozin et al. 2016, eq. 4)', () => {
+describeOnEachBackend('f-GAN: the variational bound of each divergence (Nowozin et al. 2016, eq. 4)', () => {
   const names = Object.keys(divergences) as DivergenceName[];
 
   it("equals the divergence at T* = f'(p/q) for a discrete pair, and a worse critic gives less", () => {

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { selectBackend } from '../../src/backend/select.js';
 import { createRandom } from '../../src/random.js';
 import { buildGan } from '../../src/runner/build-gan.js';
 import { disposeLatent, sampleLatent } from '../../src/runner/latent.js';
 import { clipWeights, discriminatorStep, type Gan, gradientPenalty } from '../../src/runner/steps.js';
+import { describeOnEachBackend } from '../helpers/backends.js';
 import { tinyExperiment } from '../helpers/experiments.js';
-
-await selectBackend('cpu');
 
 /** A linear critic D(x) = w . flatten(x) + b, with the given w. */
 function linearCritic(w: number[]): Gan {
@@ -23,7 +21,7 @@ function linearCritic(w: number[]): Gan {
   return { discriminator, reseedDropout() {} } as unknown as Gan;
 }
 
-describe('training steps', () => {
+describeOnEachBackend('training steps', () => {
   it('the gradient penalty of a linear critic is (||w|| - 1)^2, and its gradient in w is second-order', () => {
     const w = [0.5, -1, 2, 0.25];
     const norm = Math.hypot(...w);

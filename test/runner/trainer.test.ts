@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { selectBackend } from '../../src/backend/select.js';
+import { it } from 'node:test';
 import { resumeRun, runExperiment } from '../../src/runner/run.js';
 import type { StepMetrics } from '../../src/runner/steps.js';
+import { describeOnEachBackend } from '../helpers/backends.js';
 import { tempDir } from '../helpers/cli.js';
 import { tinyExperiment } from '../helpers/experiments.js';
 import { trainInMemory } from '../helpers/train.js';
 
-await selectBackend('cpu');
 process.env.MLFLOW_TRACKING_URI = tempDir(); // the runs' MLflow records go to a temporary local store
 
 function history(runDir: string): StepMetrics[] {
@@ -22,7 +21,7 @@ function history(runDir: string): StepMetrics[] {
     });
 }
 
-describe('the trainer', () => {
+describeOnEachBackend('the trainer', (backend) => {
   it('keeps the tensor count flat over 200 steps (WGAN-GP, class term, dropout, batch norm)', async () => {
     const experiment = tinyExperiment([
       'loss.type=wgan-gp',
@@ -48,10 +47,11 @@ describe('the trainer', () => {
     // 64 images in batches of 8: the run crosses two epoch boundaries, where data order changes.
     const experiment = tinyExperiment(['train.max_steps=18']);
     const runsDir = tempDir();
-    const whole = await runExperiment(experiment, { runsDir });
-    const cut = await runExperiment(experiment, { runsDir, maxSteps: 5 });
+    const whole = await runExperiment(experiment, { runsDir, backend });
+    const cut = await runExperiment(experiment, { runsDir, backend, maxSteps: 5 });
     assert.equal(cut.state.step, 5);
-    const resumed = await resumeRun(cut.runDir, { maxSteps: 18 });
+    const resumed = await resumeRun(cut.runDir, { backend, maxSteps: 18 });
+    assert.equal(resumed.backend, backend);
     assert.equal(resumed.status, 'FINISHED');
     assert.equal(history(resumed.runDir).length, 18);
     assert.deepEqual(history(resumed.runDir), history(whole.runDir));

@@ -206,22 +206,23 @@ class Steps {
     const result = await exec(this.tools.python, args, { onLine: this.log });
     if (result.code === 0) return;
     const output = `${result.stdout}\n${result.stderr}`;
+    const wanted = [requirements].flat().join(' ');
     if (/No space left/i.test(output)) throw diskFull(this.logPath);
-    if (
-      /NewConnectionError|Connection refused|ConnectTimeout|ProxyError|Max retries|name resolution|SSLError/.test(
-        output,
-      )
-    )
+    // pip says "from versions: none" both when its index cannot be reached and when it does not serve the package.
+    const connection = /NewConnectionError|ConnectTimeout|ProxyError|SSLError|\(from versions: none\)/.exec(output);
+    const indexes = redactCredentials(/Looking in indexes: (.*)/.exec(output)?.[1] ?? 'its default index');
+    if (connection)
       throw new GxError(
         'NATIVE_INDEX_UNREACHABLE',
-        `pip cannot reach its package index: ${lastErrorLine(output)}`,
+        `pip cannot get ${wanted} from ${indexes}: ${connection[0] === '(from versions: none)' ? 'unreachable, or it has no wheel of it for this Python and platform' : connection[0]}`,
         "check pip's index-url and proxy (pip config list; HTTPS_PROXY), then run gx backend install again",
       );
-    if (/No matching distribution|Could not find a version/.test(output))
+    const versions = /\(from versions: (.*)\)/.exec(output)?.[1];
+    if (versions)
       throw new GxError(
         'NATIVE_NO_WHEEL',
-        `pip finds no wheel of ${[requirements].flat().join(' ')} for this Python and platform`,
-        'gx backend install --tf-version <another>; `pip index versions tensorflow-cpu` lists them',
+        `pip finds no wheel of ${wanted} for this Python and platform`,
+        `choose one of ${versions.split(', ').slice(-5).join(', ')} with gx backend install --tf-version`,
       );
     throw this.failed('NATIVE_DOWNLOAD', 'pip download', result);
   }
@@ -269,6 +270,11 @@ class Steps {
       `the whole output is in ${this.logPath}`,
     );
   }
+}
+
+/** pip hides index passwords itself; this makes sure of it. */
+function redactCredentials(text: string): string {
+  return text.replace(/\/\/[^/@\s]+@/g, '//***@');
 }
 
 function diskFull(logPath: string): GxError {

@@ -18,9 +18,10 @@ export interface Toolchain {
   nodeDir: string;
 }
 
+/** A prerequisite that is not there, and how to get it. */
 interface Missing {
-  what: string;
-  install: string;
+  problem: string;
+  fix: string;
 }
 
 /**
@@ -37,31 +38,33 @@ export async function findToolchain(freeBytesNeeded: number): Promise<Toolchain>
   const missing: Missing[] = [];
   const python = process.env.PYTHON ?? 'python3';
   const pip = await exec(python, ['-m', 'pip', '--version']).catch(() => undefined);
-  if (!pip) missing.push({ what: `Python 3 (${python})`, install: 'apt-get install python3 python3-pip' });
-  else if (pip.code !== 0) missing.push({ what: `pip for ${python}`, install: 'apt-get install python3-pip' });
+  if (!pip) missing.push({ problem: `no Python 3 (${python})`, fix: 'apt-get install python3 python3-pip' });
+  else if (pip.code !== 0) missing.push({ problem: `no pip for ${python}`, fix: 'apt-get install python3-pip' });
   const compiler = process.env.CXX ?? ['g++', 'c++', 'clang++'].find(onPath);
-  if (!compiler || !onPath(compiler)) missing.push({ what: 'a C++ compiler (g++)', install: 'apt-get install g++' });
-  if (!onPath('make')) missing.push({ what: 'make', install: 'apt-get install make' });
+  if (!compiler || !onPath(compiler))
+    missing.push({ problem: 'no C++ compiler (g++, c++ or clang++) on PATH', fix: 'apt-get install g++' });
+  if (!onPath('make')) missing.push({ problem: 'no make on PATH', fix: 'apt-get install make' });
   const nodeDir = resolve(dirname(process.execPath), '..');
-  if (!existsSync(join(nodeDir, 'include', 'node', 'node_api.h')))
+  const headers = join(nodeDir, 'include', 'node');
+  if (!existsSync(join(headers, 'node_api.h')))
     missing.push({
-      what: `Node's C headers (${join(nodeDir, 'include', 'node')})`,
-      install: 'apt-get install libnode-dev, or use a Node.js release from nodejs.org, which ships them',
+      problem: `no C headers of this Node in ${headers}`,
+      fix: 'apt-get install libnode-dev, or use a Node.js release from nodejs.org, which ships them',
     });
   const npm = npmScript(nodeDir);
   const nodeGyp = npm && join(dirname(dirname(npm)), 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  if (!npm || !nodeGyp || !existsSync(nodeGyp))
-    missing.push({ what: "npm's node-gyp", install: 'reinstall npm (it bundles node-gyp)' });
+  if (!nodeGyp || !existsSync(nodeGyp))
+    missing.push({ problem: 'no node-gyp beside npm', fix: 'reinstall npm, which bundles it' });
   const free = await freeBytes();
   if (free < freeBytesNeeded)
     missing.push({
-      what: `${gigabytes(freeBytesNeeded)} free in ${freeAt()} (${gigabytes(free)} free)`,
-      install: 'free some space, or set GX_CACHE_DIR to a folder on a larger disk',
+      problem: `${gigabytes(freeBytesNeeded)} of disk needed in ${freeAt()}, ${gigabytes(free)} free`,
+      fix: 'free some space, or set GX_CACHE_DIR to a folder on a larger disk',
     });
   if (missing.length > 0 || !npm || !nodeGyp || !compiler)
     throw new GxError(
       'NATIVE_PREREQUISITE',
-      missing.map((m) => `cannot build the native backend: no ${m.what}; ${m.install}`).join('\n'),
+      missing.map((m) => `cannot build the native backend: ${m.problem}; ${m.fix}`).join('\n'),
       'gx trains on wasm meanwhile; run gx backend install again once it is there',
     );
   return { python, compiler, nodeGyp, npm, nodeDir };

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { selectBackend } from '../../src/backend/select.js';
+import { it } from 'node:test';
 import { architectures } from '../../src/registry/architectures/index.js';
 import { losses } from '../../src/registry/losses/index.js';
+import { describeOnEachBackend } from '../helpers/backends.js';
 import { tinyExperiment } from '../helpers/experiments.js';
 import { trainInMemory } from '../helpers/train.js';
 
-await selectBackend('wasm');
-
-describe('every architecture with every loss trains on the wasm backend', () => {
+describeOnEachBackend('every architecture with every loss trains', () => {
   for (const architecture of architectures.entries) {
     for (const loss of losses.entries) {
       it(`${architecture.name} x ${loss.name}`, async () => {

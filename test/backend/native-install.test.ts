@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findInstalls } from '../../src/backend/native/layout.js';
+import { gx, repoRoot, tempDir } from '../helpers/cli.js';
+
+/** The real Python behind any shim (pyenv's shims need pyenv on PATH). */
+const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+
+/** A PATH with only the named programs of this machine's PATH in it. */
+function pathWith(programs: string[]): string {
+  const bin = tempDir('gx-path-');
+  for (const program of programs) {
+    const found = (process.env.PATH ?? '').split(':').find((dir) => existsSync(join(dir, program)));
+    if (found) symlinkSync(join(found, program), join(bin, program));
+  }
+  return bin;
+}
+
+/** pip with no configuration file and one index, at `url`, that it tries once for at most 5 s. */
+function pipAt(url: string): NodeJS.ProcessEnv {
+  // prettier-ignore
+  return {
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_INDEX_URL: url,
+    PIP_FIND_LINKS: '',
+    PIP_RETRIES: '0',
+    PIP_DEFAULT_TIMEOUT: '5',
+    PYTHON: python,
+  };
+}
+
+/** What an install left in a cache: nothing but its log, if it failed. */
+function leftIn(cache: string): string[] {
+  const native = join(cache, 'native');
+  return existsSync(native) ? readdirSync(native).filter((name) => name !== 'install.log') : [];
+}
+
+describe('gx backend install: each missing prerequisite is one line, and nothing half-built stays', () => {
+  it('a PATH without a C++ compiler', () => {
+    const cache = tempDir();
+    const result = gx(['backend', 'install'], {
+      env: { GX_CACHE_DIR: cache, PATH: pathWith(['make', 'strip']), PYTHON: python, CXX: '' },
+    });
+    assert.equal(result.status, 1, result.stderr);
+    const lines = result.stderr.trim().split('\n');
+    assert.deepEqual(lines, [
+      'cannot build the native backend: no C++ compiler (g++, c++ or clang++) on PATH; apt-get install g++',
+      'hint: gx trains on wasm meanwhile; run gx backend install again once it is there',
+    ]);
+    assert.deepEqual(leftIn(cache), []);
+  });
+
+  it('a PATH without make, and a Python without pip, each named', () => {
+    const cache = tempDir();
+    const result = gx(['backend', 'install'], {
+      env: { GX_CACHE_DIR: cache, PATH: pathWith(['g++']), PYTHON: join(tempDir(), 'no-python'), CXX: '' },
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^cannot build the native backend: no Python 3 \(.*no-python\); apt-get install/m);
+    assert.match(result.stderr, /^cannot build the native backend: no make on PATH; apt-get install make$/m);
+    assert.doesNotMatch(result.stderr, /unexpected error|at .*\.js/);
+    assert.deepEqual(leftIn(cache), []);
+  });
+
+  it('a pip whose index is unreachable', () => {
+    const cache = tempDir();
+    const result = gx(['backend', 'install'], { env: { GX_CACHE_DIR: cache, ...pipAt('http://127.0.0.1:9/simple') } });
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /^pip cannot get tensorflow-cpu==[\d.]+ from http:\/\/127\.0\.0\.1:9\/simple: unreachable, or it has no wheel/m,
+    );
+    assert.match(result.stderr, /^hint: check pip's index-url and proxy/m);
+    assert.deepEqual(leftIn(cache), []);
+  });
+
+  it('interrupted while pip waits on a server that never answers: the half-made folder goes', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    const { port } = silent.address() as { port: number };
+    const cache = tempDir();
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), 'backend', 'install'], {
+      env: { ...process.env, GX_CACHE_DIR: cache, ...pipAt(`http://127.0.0.1:${port}/simple`) },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    while (sockets.length === 0) await sleep(50); // pip is waiting on the server: the staging folder exists
+    assert.equal(leftIn(cache).filter((name) => name.startsWith('.staging-')).length, 1);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143);
+    assert.deepEqual(leftIn(cache), []);
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  });
+
+  it('a folder left by a killed install is removed by the next one', () => {
+    const cache = tempDir();
+    mkdirSync(join(cache, 'native', '.staging-999999999-abc'), { recursive: true });
+    gx(['backend', 'install'], { env: { GX_CACHE_DIR: cache, ...pipAt('http://127.0.0.1:9/simple') } });
+    assert.deepEqual(leftIn(cache), []);
+  });
+});
+
+describe('gx backend status', () => {
+  it('names the backend, the TensorFlow version and the libraries loaded from the install', async () => {
+    const [install] = await findInstalls();
+    assert.ok(install, 'npm test installs the native backend first (gx backend install)');
+    const result = gx(['backend', 'status', '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const status = JSON.parse(result.stdout);
+    assert.equal(status.backend, 'tensorflow');
+    assert.equal(status.native, `TensorFlow ${install.manifest.tensorflow} from ${install.dir}`);
+    for (const library of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2', 'tfjs_binding.node'])
+      assert.ok(
+        status.libraries.some((path: string) => path.startsWith(install.dir) && path.endsWith(library)),
+        `${library} in ${status.libraries}`,
+      );
+  });
+
+  it('says why there is no native backend where none is installed, and falls back to wasm', () => {
+    const result = gx(['backend', 'status'], { env: { GX_CACHE_DIR: tempDir() } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^backend: wasm\n {2}native TensorFlow is not installed \(gx backend install builds it\)$/m,
+    );
+  });
+});
