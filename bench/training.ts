@@ -28,7 +28,8 @@ export async function benchTraining() {
     if (!BACKENDS.includes(backend)) continue;
     try {
       await selectBackend(backend);
-    } catch {
+    } catch (error) {
+      results[backend] = { unavailable: (error as Error).message };
       continue;
     }
     const seedBatch = backend === 'cpu' ? CPU_SEED_BATCH : seed.train.batch_size;
@@ -45,15 +46,19 @@ export async function benchTraining() {
       ),
     };
   }
-  const wasm = results.wasm?.acgan_s_per_iter as number | undefined;
-  const cpu = results.cpu?.acgan_s_per_iter as number | undefined;
+  const seconds = (backend: string, model: 'acgan' | 'quickstart') =>
+    results[backend]?.[`${model}_s_per_iter`] as number | undefined;
+  const ratio = (slow?: number, fast?: number) => (slow && fast ? slow / fast : undefined);
   const torch = pytorchAnchor();
   return {
     iterations_timed: ITERS,
     backends: results,
-    acgan_wasm_speedup_over_cpu: wasm && cpu ? cpu / wasm : undefined,
     pytorch_anchor: torch,
-    acgan_wasm_over_pytorch: wasm && torch ? wasm / torch.s_per_iter : undefined,
+    // Above 1: the second is faster.
+    acgan_pytorch_over_tensorflow: ratio(torch?.s_per_iter, seconds('tensorflow', 'acgan')),
+    acgan_wasm_over_tensorflow: ratio(seconds('wasm', 'acgan'), seconds('tensorflow', 'acgan')),
+    quickstart_wasm_over_tensorflow: ratio(seconds('wasm', 'quickstart'), seconds('tensorflow', 'quickstart')),
+    acgan_cpu_over_wasm: ratio(seconds('cpu', 'acgan'), seconds('wasm', 'acgan')),
   };
 }
 

@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findInstalls } from '../../src/backend/native/layout.js';
 import { gx, repoRoot, tempDir } from '../helpers/cli.js';
+import { tinyIn } from '../helpers/experiments.js';
 
 /** The real Python behind any shim (pyenv's shims need pyenv on PATH). */
 const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
@@ -65,6 +75,43 @@ describe('gx backend install: each missing prerequisite is one line, and nothing
     assert.match(result.stderr, /^cannot build the native backend: no make on PATH; apt-get install make$/m);
     assert.doesNotMatch(result.stderr, /unexpected error|at .*\.js/);
     assert.deepEqual(leftIn(cache), []);
+  });
+
+  it('a Node without its C headers (Node.js releases ship them in include/node)', () => {
+    const bin = join(tempDir('gx-node-'), 'bin');
+    mkdirSync(bin);
+    // The same Node, in a folder with no include/ beside it (a copy where /tmp is another disk).
+    try {
+      linkSync(process.execPath, join(bin, 'node'));
+    } catch {
+      copyFileSync(process.execPath, join(bin, 'node'));
+      chmodSync(join(bin, 'node'), 0o755);
+    }
+    const cache = tempDir();
+    const result = spawnSync(join(bin, 'node'), [join(repoRoot, 'bin/run.js'), 'backend', 'install'], {
+      env: { ...process.env, GX_CACHE_DIR: cache, PYTHON: python },
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^cannot build the native backend: no C headers of this Node in .*include\/node; /m);
+    assert.deepEqual(leftIn(cache), []);
+  });
+
+  it('a cache on a disk too small for the build', (t) => {
+    const cache = tempDir();
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', cache], { stdio: 'ignore' });
+    } catch {
+      return t.skip('mounting a small tmpfs needs root');
+    }
+    try {
+      const result = gx(['backend', 'install'], { env: { GX_CACHE_DIR: cache, PYTHON: python } });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^cannot build the native backend: 2\.5 GB of disk needed in .*, 0\.0 GB free; /m);
+      assert.deepEqual(leftIn(cache), []);
+    } finally {
+      execFileSync('umount', [cache]);
+    }
   });
 
   it('a pip whose index is unreachable', () => {
@@ -129,6 +176,33 @@ describe('gx backend status', () => {
     assert.match(
       result.stdout,
       /^backend: wasm\n {2}native TensorFlow is not installed \(gx backend install builds it\)$/m,
+    );
+  });
+});
+
+describe('gx run --backend auto', () => {
+  it('trains on the native install and records which TensorFlow it used', () => {
+    const dir = tinyIn('native');
+    const result = gx(['run', 'native.yaml', '--backend', 'auto', '--max-steps', '2', '--json'], { cwd: dir });
+    assert.equal(result.status, 0, result.stderr);
+    const run = JSON.parse(result.stdout);
+    assert.equal(run.backend, 'tensorflow');
+    const record = JSON.parse(readFileSync(join(run.runDir, 'run.json'), 'utf8'));
+    assert.match(record.backendLibrary, /^TensorFlow \d+\.\d+\.\d+ from .*native/);
+    assert.doesNotMatch(result.stderr, /training on/);
+  });
+
+  it('without a native install trains on wasm, and says why in one line', () => {
+    const dir = tinyIn('fallback');
+    const result = gx(['run', 'fallback.yaml', '--backend', 'auto', '--max-steps', '2', '--json'], {
+      cwd: dir,
+      env: { GX_CACHE_DIR: tempDir() },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).backend, 'wasm');
+    assert.deepEqual(
+      result.stderr.split('\n').filter((line) => line.includes('native')),
+      ['gx: training on wasm: native TensorFlow is not installed (gx backend install builds it)'],
     );
   });
 });
