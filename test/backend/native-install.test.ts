@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import {
   chmodSync,
   copyFileSync,
@@ -126,24 +127,35 @@ describe('gx backend install: each missing prerequisite is one line, and nothing
     assert.deepEqual(leftIn(cache), []);
   });
 
-  it('interrupted while pip waits on a server that never answers: the half-made folder goes', async () => {
-    const sockets: Socket[] = [];
-    const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
-    await new Promise((resolve) => silent.once('listening', resolve));
+  it('interrupted while pip waits on a server that never answers: pip and the half-made folder go', async () => {
+    const connections = new Set<Socket>();
+    const silent = createServer((socket) => {
+      connections.add(socket);
+      socket.resume(); // reads pip's request (and so sees its end), never answers
+      socket.once('close', () => connections.delete(socket));
+    }).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
     const { port } = silent.address() as { port: number };
     const cache = tempDir();
     const child = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), 'backend', 'install'], {
       env: { ...process.env, GX_CACHE_DIR: cache, ...pipAt(`http://127.0.0.1:${port}/simple`) },
       stdio: 'ignore',
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    while (sockets.length === 0) await sleep(50); // pip is waiting on the server: the staging folder exists
-    assert.equal(leftIn(cache).filter((name) => name.startsWith('.staging-')).length, 1);
-    child.kill('SIGTERM');
-    assert.equal(await exited, 143);
-    assert.deepEqual(leftIn(cache), []);
-    for (const socket of sockets) socket.destroy();
-    silent.close();
+    const exited = once(child, 'exit');
+    try {
+      while (connections.size === 0) await sleep(50); // pip is waiting on the server: the staging folder exists
+      assert.equal(leftIn(cache).filter((name) => name.startsWith('.staging-')).length, 1);
+      child.kill('SIGTERM');
+      assert.deepEqual(await exited, [143, null]);
+      assert.deepEqual(leftIn(cache), []);
+      // pip went with it: its connection closes (it would otherwise wait out its 5 s timeout).
+      for (const deadline = Date.now() + 3000; connections.size > 0 && Date.now() < deadline; ) await sleep(50);
+      assert.equal(connections.size, 0, 'pip is still connected');
+    } finally {
+      child.kill('SIGKILL');
+      for (const socket of connections) socket.destroy();
+      silent.close();
+    }
   });
 
   it('a folder left by a killed install is removed by the next one', () => {

@@ -56,13 +56,14 @@ export async function installNative(options: InstallOptions): Promise<NativeInst
   const staging = await mkdtemp(join(nativeRoot(), `.staging-${process.pid}-`));
   const logPath = join(nativeRoot(), 'install.log');
   const log = createWriteStream(logPath);
-  // An interrupted install removes its half-built folder before it goes.
+  const step = new Steps(tools, logPath, (line) => log.write(`${line}\n`));
+  // An interrupted install stops the program it runs and removes its half-built folder before it goes.
   const interrupted = (signal: NodeJS.Signals) => {
+    step.stop.abort();
     rmSync(staging, { recursive: true, force: true });
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
-  const step = new Steps(tools, logPath, (line) => log.write(`${line}\n`));
   try {
     const build = join(staging, 'install');
     const pkg = packageFolder(build);
@@ -75,7 +76,7 @@ export async function installNative(options: InstallOptions): Promise<NativeInst
     options.log('building the N-API binding (about 30 s)');
     const napi = await step.buildBinding(pkg, tools);
     options.log('checking it: loads, reports its version, a convolution gradient equals the cpu backend');
-    const check = await checkInstall(build, napi, options.tfVersion, logPath);
+    const check = await step.check(build, napi, options.tfVersion);
     const manifest: NativeManifest = {
       variant: options.variant,
       tensorflow: options.tfVersion,
@@ -100,6 +101,9 @@ export async function installNative(options: InstallOptions): Promise<NativeInst
 
 /** The install's steps, each a program run with its output in the log and its failure said in one line. */
 class Steps {
+  /** Ends the program running now, when the install is interrupted. */
+  readonly stop = new AbortController();
+
   constructor(
     private readonly tools: Toolchain,
     private readonly logPath: string,
@@ -203,7 +207,7 @@ class Steps {
       dest,
       ...[requirements].flat(),
     ];
-    const result = await exec(this.tools.python, args, { onLine: this.log });
+    const result = await this.exec(this.tools.python, args);
     if (result.code === 0) return;
     const output = `${result.stdout}\n${result.stderr}`;
     const wanted = [requirements].flat().join(' ');
@@ -230,7 +234,7 @@ class Steps {
   private async npmPack(spec: string, dest: string): Promise<string> {
     await mkdir(dest, { recursive: true });
     const args = [this.tools.npm, 'pack', '--silent', '--pack-destination', dest, spec];
-    const result = await exec(process.execPath, args, { onLine: this.log });
+    const result = await this.exec(process.execPath, args);
     if (result.code !== 0)
       throw new GxError(
         'NATIVE_NPM',
@@ -254,13 +258,40 @@ class Steps {
     options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
     code = 'NATIVE_INSTALL',
   ): Promise<Finished> {
-    this.log(`$ ${program} ${args.join(' ').slice(0, 300)}`);
-    const result = await exec(program, args, { ...options, onLine: this.log });
+    const result = await this.exec(program, args, options);
     if (result.code !== 0) {
       if (/No space left/i.test(`${result.stdout}${result.stderr}`)) throw diskFull(this.logPath);
       throw this.failed(code, program.split('/').at(-1) ?? program, result);
     }
     return result;
+  }
+
+  /**
+   * Loads the new build in a process of its own (a library that does not load, or crashes, must not take gx with
+   * it) and compares a convolution's gradients with the cpu backend's.
+   */
+  async check(dir: string, napi: number, tfVersion: string): Promise<NativeManifest['check']> {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'check.js');
+    const result = await this.exec(process.execPath, [script, dir, String(napi)]);
+    const check = result.code === 0 ? (JSON.parse(result.stdout) as NativeManifest['check']) : undefined;
+    if (!check)
+      throw new GxError(
+        'NATIVE_CHECK',
+        `the new binding does not load: ${lastErrorLine(result.stderr)}`,
+        `the build output is in ${this.logPath}`,
+      );
+    if (check.tfVersion !== tfVersion || !(check.convGradientMaxError < 1e-4))
+      throw new GxError(
+        'NATIVE_CHECK',
+        `the new binding reports TensorFlow ${check.tfVersion} and a gradient error of ${check.convGradientMaxError} against the cpu backend`,
+        `expected TensorFlow ${tfVersion} and an error below 1e-4; the build output is in ${this.logPath}`,
+      );
+    return check;
+  }
+
+  private exec(program: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+    this.log(`$ ${program} ${args.join(' ').slice(0, 300)}`);
+    return exec(program, args, { ...options, onLine: this.log, signal: this.stop.signal });
   }
 
   private failed(code: string, what: string, result: Finished): GxError {
@@ -283,34 +314,6 @@ function diskFull(logPath: string): GxError {
     `no space left on the disk of ${nativeRoot()} while installing the native backend`,
     `free some space or set GX_CACHE_DIR to a larger disk; the output is in ${logPath}`,
   );
-}
-
-/**
- * Loads the new build in a process of its own (a library that does not load, or crashes, must not take gx with it)
- * and compares a convolution's gradients with the cpu backend's.
- */
-async function checkInstall(
-  dir: string,
-  napi: number,
-  tfVersion: string,
-  logPath: string,
-): Promise<NativeManifest['check']> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'check.js');
-  const result = await exec(process.execPath, [script, dir, String(napi)]);
-  const check = result.code === 0 ? (JSON.parse(result.stdout) as NativeManifest['check']) : undefined;
-  if (!check)
-    throw new GxError(
-      'NATIVE_CHECK',
-      `the new binding does not load: ${lastErrorLine(result.stderr)}`,
-      `the build output is in ${logPath}`,
-    );
-  if (check.tfVersion !== tfVersion || !(check.convGradientMaxError < 1e-4))
-    throw new GxError(
-      'NATIVE_CHECK',
-      `the new binding reports TensorFlow ${check.tfVersion} and a gradient error of ${check.convGradientMaxError} against the cpu backend`,
-      `expected TensorFlow ${tfVersion} and an error below 1e-4; the build output is in ${logPath}`,
-    );
-  return check;
 }
 
 async function librarySizes(deps: string): Promise<Record<string, number>> {
