@@ -11,11 +11,14 @@ import {
   readFileSync,
   symlinkSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as tf from '@tensorflow/tfjs-core';
 import { findInstalls } from '../../src/backend/native/layout.js';
+import { selectBackend } from '../../src/backend/select.js';
 import { gx, repoRoot, tempDir } from '../helpers/cli.js';
 import { tinyIn } from '../helpers/experiments.js';
 
@@ -163,6 +166,18 @@ describe('gx backend install: each missing prerequisite is one line, and nothing
     mkdirSync(join(cache, 'native', '.staging-999999999-abc'), { recursive: true });
     gx(['backend', 'install'], { env: { GX_CACHE_DIR: cache, ...pipAt('http://127.0.0.1:9/simple') } });
     assert.deepEqual(leftIn(cache), []);
+  });
+});
+
+describe('the native backend from the cache', () => {
+  it("runs on gx's own tfjs-core: one copy is loaded, and it holds the tensorflow kernels", async () => {
+    await selectBackend('tensorflow');
+    const cores = Object.keys(createRequire(import.meta.url).cache).filter((path) =>
+      /tfjs-core[\\/]dist[\\/]tf-core\.node\.js$/.test(path),
+    );
+    assert.equal(cores.length, 1, cores.join(', '));
+    assert.ok(tf.getKernel('Conv2DBackpropFilter', 'tensorflow'));
+    assert.equal(tf.sum(tf.tensor([1, 2, 3])).dataSync()[0], 6);
   });
 });
 
