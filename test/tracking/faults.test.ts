@@ -8,7 +8,7 @@ import type { GxError } from '../../src/errors.js';
 import { createServerRun } from '../../src/tracking/server-tracker.js';
 import { type CliResult, gx, repoRoot, tempDir } from '../helpers/cli.js';
 import { tinyIn } from '../helpers/experiments.js';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
+import { type FaultProxy, type ProxyMode, startFaultProxy } from '../helpers/fault-proxy.js';
 import { ADMIN, type MlflowServer, startMlflowServer } from '../helpers/mlflow-server.js';
 
 interface RunInfo {
@@ -104,11 +104,18 @@ const secret = 'pw-in-the-uri-31337';
 describe('tracking faults on a real MLflow server', () => {
   let server: MlflowServer;
   let proxy: FaultProxy;
+  const proxies: FaultProxy[] = [];
+  /** A proxy in front of the server, closed after the tests even when one fails. */
+  const startProxy = async (mode: ProxyMode) => {
+    proxy = await startFaultProxy(server.uri, mode);
+    proxies.push(proxy);
+    return proxy;
+  };
   before(async () => {
     server = await startMlflowServer();
   });
   after(async () => {
-    await proxy?.close();
+    await Promise.all(proxies.map((each) => each.close()));
     server?.stop();
   });
 
@@ -143,7 +150,7 @@ describe('tracking faults on a real MLflow server', () => {
   });
 
   it('`gx sync` sets aside what the server rejects instead of failing on it for ever', async () => {
-    proxy = await startFaultProxy(server.uri, 'error500');
+    await startProxy('error500');
     const runDir = tempDir();
     writeFileSync(join(runDir, 'run.json'), JSON.stringify({ id: 'later', tracking: { store: proxy.uri } }));
     const retries = process.env.MLFLOW_HTTP_REQUEST_MAX_RETRIES;
@@ -180,7 +187,7 @@ describe('tracking faults on a real MLflow server', () => {
   });
 
   it('trains at once past a server that never answers, ends within seconds, and `gx sync` sends it all later', async () => {
-    proxy = await startFaultProxy(server.uri, 'hang');
+    await startProxy('hang');
     const dir = tinyIn('hanging');
     const uri = `http://someone:${secret}@${proxy.uri.slice('http://'.length)}`;
     const started = Date.now();
@@ -205,7 +212,7 @@ describe('tracking faults on a real MLflow server', () => {
   });
 
   it('ends a run within seconds of SIGTERM while the server hangs, keeping what was not sent', async () => {
-    proxy = await startFaultProxy(server.uri, 'hang');
+    await startProxy('hang');
     const dir = tinyIn('terminated');
     const { child, exited } = gxChild(['run', 'terminated.yaml', '--json'], dir, {
       MLFLOW_TRACKING_URI: proxy.uri,
@@ -264,7 +271,7 @@ describe('tracking faults on a real MLflow server', () => {
 
   it('says what is wrong with a server that answers 500 without showing the password of its URI', async () => {
     {
-      proxy = await startFaultProxy(server.uri, 'error500');
+      await startProxy('error500');
       const uri = `http://someone:${secret}@${proxy.uri.slice('http://'.length)}`;
       const dir = tempDir();
       const runs = await gxChild(['runs', '--tracking-uri', uri], dir, { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' }).exited;
