@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { stringify } from 'yaml';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
+import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
 import { describeModels, type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
 
@@ -53,35 +54,43 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       );
     }
     let stopRequested = false;
+    const stopping = new AbortController();
     const options: RunOptions = {
       runsDir: flags['runs-dir'],
       backend: flags.backend as RunOptions['backend'],
       maxSteps: flags['max-steps'],
       progress: !this.jsonEnabled(),
       shouldStop: () => stopRequested,
+      stop: stopping.signal,
     };
 
     if (flags.resume)
       return this.report(
         await resumeRun(
           flags.resume,
-          withStop(options, () => (stopRequested = true)),
+          withStop(options, () => {
+            stopRequested = true;
+            stopping.abort();
+          }),
         ),
       );
     const experiment = await loadExperiment(args.file as string, { overrides: flags.set });
     if (flags['dry-run']) {
       const models = await describeModels(experiment, options.backend);
       if (!this.jsonEnabled()) {
-        this.log(stringify(experiment));
+        this.log(stringify(shareable(experiment)));
         for (const [name, model] of Object.entries(models))
           this.log(`${name}: ${model.parameters.toLocaleString('en')} parameters\n${model.summary}\n`);
       }
-      return { experiment, models };
+      return { experiment: shareable(experiment), models };
     }
     return this.report(
       await runExperiment(
         experiment,
-        withStop(options, () => (stopRequested = true)),
+        withStop(options, () => {
+          stopRequested = true;
+          stopping.abort();
+        }),
       ),
     );
   }

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
 import { syncRun } from '../runner/run.js';
+import { rejectedLine } from '../tracking/server-tracker.js';
 
 export default class Sync extends GxCommand {
   static override summary = "Send a run's tracking record to its MLflow server, where the server missed some of it";
@@ -18,6 +19,9 @@ export default class Sync extends GxCommand {
     else if (!/^https?:/.test(synced.store)) this.log(`${synced.runDir}: recorded in the local store ${synced.store}`);
     else if (synced.sent === 0) this.log(`MLflow run ${synced.runId} on ${synced.store} is up to date`);
     else this.log(`sent ${synced.sent} records to MLflow run ${synced.runId} on ${synced.store}`);
+    // Not an error: they would be refused every time, and the rest of the record is in.
+    if ('rejected' in synced && synced.rejected)
+      process.stderr.write(`gx: ${rejectedLine(synced.rejected, synced.rejectedFile)}\n`);
     return synced;
   }
 }

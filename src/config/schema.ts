@@ -1,8 +1,19 @@
+import { MAX_KEY_LENGTH, MLFLOW_KEY_PATTERN } from '../mlflow-names.js';
 import { architectures } from '../registry/architectures/index.js';
 import { datasets } from '../registry/datasets.js';
 import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
 import type { JsonSchema, Registry, RegistryEntry } from '../registry/registry.js';
+
+/**
+ * A key of tracking.tags: a tag key MLflow takes, which is also logged as the param `tracking.tags.<key>` (params
+ * are keys too: the prefix counts against MLflow's 250 characters). Keys become file names in a local store.
+ */
+export const tagKeySchema: JsonSchema = {
+  type: 'string',
+  pattern: MLFLOW_KEY_PATTERN,
+  maxLength: MAX_KEY_LENGTH - 'tracking.tags.'.length,
+};
 
 /**
  * The experiment schema, assembled from the registries so that a new entry's options are known at once.
@@ -120,7 +131,12 @@ export const experimentSchema: JsonSchema = {
         },
         experiment: { type: 'string', minLength: 1, description: "MLflow experiment name (default: this file's name)" },
         run_name: { type: 'string', minLength: 1 },
-        tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra tags on every run' },
+        tags: {
+          type: 'object',
+          propertyNames: tagKeySchema,
+          additionalProperties: { type: 'string' },
+          description: 'Extra tags on every run',
+        },
       },
       additionalProperties: false,
     },

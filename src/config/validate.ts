@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { mlflowKeyProblem } from '../mlflow-names.js';
 import { didYouMean } from '../registry/did-you-mean.js';
 import type { JsonSchema } from '../registry/registry.js';
-import { experimentSchema } from './schema.js';
+import { experimentSchema, tagKeySchema } from './schema.js';
 import { dotted, type KeyPath, type Problem } from './yaml-source.js';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true });
@@ -26,6 +27,8 @@ function describe(error: ErrorObject): Problem[] {
   const where = path.length > 0 ? dotted(path) : 'the experiment';
   const params = error.params as Record<string, unknown>;
   const got = `got ${show(error.data)}`;
+  if (error.keyword === 'propertyNames') return []; // said by the error of the key itself, below
+  if (error.propertyName !== undefined) return [keyProblem(error, path, where)];
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
@@ -66,6 +69,20 @@ function describe(error: ErrorObject): Problem[] {
     default:
       return [{ path, message: `${where} ${error.message ?? 'is invalid'}, ${got}` }];
   }
+}
+
+/** A key that the schema's propertyNames refuses, reported at the key. */
+function keyProblem(error: ErrorObject, path: KeyPath, where: string): Problem {
+  const key = String(error.propertyName);
+  const shown = JSON.stringify(key);
+  let why = `does not match ${String((error.params as { pattern?: string }).pattern ?? 'the key pattern')}`;
+  if (error.parentSchema === tagKeySchema) {
+    why =
+      mlflowKeyProblem(key) ??
+      `is ${[...key].length} characters long: as the param tracking.tags.${key} it would be over MLflow's limit of 250`;
+    why = `is not a key MLflow accepts: it ${why}`;
+  }
+  return { path: [...path, key], atKey: true, message: `${where} key ${shown} ${why}` };
 }
 
 function pathOf(instancePath: string): KeyPath {

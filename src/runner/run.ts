@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { describeNative, selectBackend } from '../backend/select.js';
 import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
+import { shareable } from '../config/shareable.js';
 import { cacheDir } from '../data/cache-dir.js';
 import { firstExamples, type ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
@@ -38,6 +39,8 @@ export interface RunOptions {
   shouldStop?: () => boolean;
   /** Where to say what happens to the tracking record (server away, back, kept on disk); default stderr. */
   warn?: (line: string) => void;
+  /** Aborted when the user asks to stop: gx stops waiting for the tracking server to create the run. */
+  stop?: AbortSignal;
 }
 
 export interface RunResult {
@@ -77,7 +80,14 @@ export async function syncRun(run: string, options: Pick<RunOptions, 'runsDir'> 
   const synced = await syncServerRun(join(runDir, 'mlflow'));
   record.tracking.runId = synced.runId;
   await writeFile(join(runDir, 'run.json'), JSON.stringify(record, null, 2));
-  return { runDir, store: synced.uri, runId: synced.runId, sent: synced.sent };
+  return {
+    runDir,
+    store: synced.uri,
+    runId: synced.runId,
+    sent: synced.sent,
+    rejected: synced.rejected,
+    rejectedFile: synced.rejectedFile,
+  };
 }
 
 async function execute(
@@ -105,8 +115,9 @@ async function execute(
         {
           experiment: experiment.tracking.experiment ?? experiment.name,
           runName: experiment.tracking.run_name ?? runId,
-          tags: systemTags(original, runDir, backend),
+          tags: systemTags(shareable(original), runDir, backend),
           folder: runDir,
+          stop: options.stop,
         },
         warn,
       ).catch(async (error) => {
@@ -114,7 +125,7 @@ async function execute(
         await rm(runDir, { recursive: true, force: true });
         throw error;
       });
-  if (!previousTracking) await tracker.logParams(flattenParams(experiment));
+  if (!previousTracking) await tracker.logParams(flattenParams(shareable(experiment)));
   const evaluation = experiment.eval && (await prepareEvaluation(experiment, experiment.eval, warn));
   if (evaluation && !previousTracking) {
     // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
@@ -139,7 +150,7 @@ async function execute(
   if (!checkpointDir)
     await writeFile(
       join(runDir, 'experiment.yaml'),
-      `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(original)}`,
+      `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(shareable(original))}`,
     );
 
   const progress = options.progress

@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment, resolveExperiment } from '../config/load.js';
+import { shareable } from '../config/shareable.js';
 import { ConfigError, GxError } from '../errors.js';
 import { resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
+import { credentialsIn } from '../uri-credentials.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
 import { expandTrials, type Trial } from './trials.js';
 
@@ -50,6 +52,8 @@ export interface SweepOptions {
   shouldStop?: () => boolean;
   onTrial?: (trial: TrialRecord) => void;
   warn?: (line: string) => void;
+  /** Extra environment of the trials' processes. */
+  trialEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -84,12 +88,12 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   const id = `${base.name}-sweep-${stamp}-${randomBytes(2).toString('hex')}`;
   const sweepDir = join(resolve(options.runsDir ?? process.env.GX_RUNS_DIR ?? 'runs'), id);
   await mkdir(join(sweepDir, 'trials'), { recursive: true });
-  await writeFile(join(sweepDir, 'experiment.yaml'), stringify(base));
+  await writeFile(join(sweepDir, 'experiment.yaml'), stringify(shareable(base)));
   for (const { trial, experiment } of trials) {
     const runName = `${base.name} #${trial.index} ${Object.entries(trial.values)
       .map(([path, value]) => `${path.split('.').slice(-2).join('.')}=${value}`)
       .join(' ')}`;
-    const { sweep, ...single } = experiment;
+    const { sweep, ...single } = shareable(experiment);
     const tracking = { ...single.tracking, run_name: runName };
     await writeFile(trialFile(sweepDir, trial), stringify({ ...single, tracking }));
   }
@@ -113,7 +117,11 @@ export async function runSweep(file: string, overrides: readonly string[], optio
     parent: { store: tracker.store, runId: tracker.runId },
     trials: trials.map(({ trial }) => ({ ...trial, status: 'PENDING' })),
   };
-  return execute(sweepDir, record, tracker, options);
+  // The trials' files hold the tracking URI without its login: their processes get it as MLFLOW_TRACKING_URI, which
+  // signs in to the same server (see connectMlflow).
+  const uri = base.tracking.uri;
+  const trialEnv = uri !== undefined && credentialsIn(uri) ? { MLFLOW_TRACKING_URI: uri } : {};
+  return execute(sweepDir, record, tracker, { ...options, trialEnv: { ...options.trialEnv, ...trialEnv } });
 }
 
 /** Continues a sweep: its trials that did not finish (a stopped one from its checkpoint), under the same parent. */
@@ -231,6 +239,7 @@ async function runTrial(
   const log = createWriteStream(join(sweepDir, 'trials', `trial-${pad(trial.index)}.log`), { flags: 'a' });
   // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.
   const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...options.trialEnv },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { withoutCredentials } from '../uri-credentials.js';
 
 /** The tags MLflow's UI shows for the source's git state (commit, branch, remote), plus whether it was dirty. */
 export function gitTags(cwd = process.cwd()): Record<string, string> {
@@ -18,6 +19,7 @@ export function gitTags(cwd = process.cwd()): Record<string, string> {
   const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
   if (branch && branch !== 'HEAD') tags['mlflow.source.git.branch'] = branch;
   const remote = git('remote', 'get-url', 'origin');
-  if (remote) tags['mlflow.source.git.repoURL'] = remote;
+  // A remote may hold a token (https://user:token@host/...): the tag is readable by every user of the server.
+  if (remote) tags['mlflow.source.git.repoURL'] = withoutCredentials(remote);
   return tags;
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { GxError } from '../errors.js';
+import { assertMlflowKey } from '../mlflow-names.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
 import type { MetricPoint, RunStatus, Tracker } from './tracker.js';
 
@@ -48,7 +51,7 @@ export async function createLocalRun(rootPath: string, run: NewLocalRun): Promis
     tags: [],
     user_id: run.tags['mlflow.user'] ?? '',
   };
-  await writeFile(join(folder, 'meta.yaml'), stringify(meta));
+  await writeFileAtomic(join(folder, 'meta.yaml'), stringify(meta));
   const tracker = localTracker(root, folder, runId);
   await tracker.setTags({ ...run.tags, 'mlflow.runName': run.runName });
   return tracker;
@@ -61,7 +64,7 @@ export async function reopenLocalRun(rootPath: string, runId: string): Promise<T
     const folder = join(root, experimentId, runId);
     const meta = await readFile(join(folder, 'meta.yaml'), 'utf8').catch(() => undefined);
     if (meta === undefined) continue;
-    await writeFile(
+    await writeFileAtomic(
       join(folder, 'meta.yaml'),
       stringify({ ...parse(meta), status: STATUS_CODES.RUNNING, end_time: null }),
     );
@@ -75,19 +78,24 @@ export async function reopenLocalRun(rootPath: string, runId: string): Promise<T
 }
 
 function localTracker(root: string, folder: string, runId: string): Tracker {
-  const writeKeys = async (sub: string, values: Record<string, string>) => {
+  // Each key is a file name: only keys MLflow accepts, which cannot lead out of the run's folder (checked all
+  // before any is written, so a bad one leaves nothing half-done).
+  const writeKeys = async (kind: 'param' | 'tag', values: Record<string, string>) => {
+    for (const key of Object.keys(values)) assertMlflowKey(key, kind);
     for (const [key, value] of Object.entries(values)) {
-      const path = join(folder, sub, key);
+      const path = join(folder, `${kind}s`, key);
       await mkdir(join(path, '..'), { recursive: true }); // keys may hold '/'
-      await writeFile(path, value);
+      // The temporary file lives in the run's folder: MLflow would take one in tags/ for a tag.
+      await writeFileAtomic(path, value, folder);
     }
   };
   return {
     runId,
     store: root,
-    logParams: (params) => writeKeys('params', params),
-    setTags: (tags) => writeKeys('tags', tags),
+    logParams: (params) => writeKeys('param', params),
+    setTags: (tags) => writeKeys('tag', tags),
     async logMetrics(points: MetricPoint[]) {
+      for (const { key } of points) assertMlflowKey(key, 'metric');
       const byKey = new Map<string, string[]>();
       for (const { key, value, step, timestamp } of points) {
         byKey.set(key, [...(byKey.get(key) ?? []), `${timestamp} ${value} ${step}\n`]);
@@ -101,14 +109,15 @@ function localTracker(root: string, folder: string, runId: string): Tracker {
       });
     },
     async logImage(key, step, image) {
+      assertMlflowKey(key, 'metric');
       await mkdir(join(folder, 'artifacts', 'images'), { recursive: true });
       for (const { name, bytes } of stepImageFiles(key, step, image))
         await writeFile(join(folder, 'artifacts', 'images', name), bytes);
-      await writeKeys('tags', { [LOGGED_IMAGES_TAG]: 'True' });
+      await writeKeys('tag', { [LOGGED_IMAGES_TAG]: 'True' });
     },
     async end(status) {
       const meta = parse(await readFile(join(folder, 'meta.yaml'), 'utf8'));
-      await writeFile(
+      await writeFileAtomic(
         join(folder, 'meta.yaml'),
         stringify({ ...meta, status: STATUS_CODES[status], end_time: Date.now() }),
       );
@@ -119,22 +128,84 @@ function localTracker(root: string, folder: string, runId: string): Tracker {
 /** The id of the experiment named `name`, created (as MLflow's file store would) when there is none. */
 async function experimentIdFor(root: string, name: string): Promise<string> {
   await mkdir(root, { recursive: true });
-  const ids = (await readdir(root)).filter((entry) => /^\d+$/.test(entry));
-  for (const id of ids) {
+  const found = await findExperiment(root, name);
+  if (found !== undefined) return found;
+  // Looking for the name and taking the next id is one step for every gx on this store: otherwise two new
+  // experiments could get one id, or one name two ids.
+  return withCreationLock(root, async () => {
+    const again = await findExperiment(root, name);
+    if (again !== undefined) return again;
+    // Ids are strings of digits, MLflow's own 18 long: too big for a JS number.
+    let id = (await experimentIds(root)).reduce((max, id) => (BigInt(id) > max ? BigInt(id) : max), 0n) + 1n;
+    // The folder is the claim: mkdir fails if something that does not take the lock (MLflow) made it meanwhile.
+    while (
+      !(await mkdir(join(root, String(id))).then(
+        () => true,
+        (error) => ignore(error, 'EEXIST'),
+      ))
+    )
+      id++;
+    const now = Date.now();
+    const meta = {
+      artifact_location: pathToFileURL(join(root, String(id))).href,
+      creation_time: now,
+      experiment_id: String(id),
+      last_update_time: now,
+      lifecycle_stage: 'active',
+      name,
+    };
+    await writeFileAtomic(join(root, String(id), 'meta.yaml'), stringify(meta));
+    return String(id);
+  });
+}
+
+async function experimentIds(root: string): Promise<string[]> {
+  return (await readdir(root)).filter((entry) => /^\d+$/.test(entry));
+}
+
+async function findExperiment(root: string, name: string): Promise<string | undefined> {
+  for (const id of await experimentIds(root)) {
     const meta = await readFile(join(root, id, 'meta.yaml'), 'utf8').catch(() => undefined);
     if (meta !== undefined && parse(meta)?.name === name) return id;
   }
-  const id = String(Math.max(0, ...ids.map(Number)) + 1);
-  const now = Date.now();
-  await mkdir(join(root, id), { recursive: true });
-  const meta = {
-    artifact_location: pathToFileURL(join(root, id)).href,
-    creation_time: now,
-    experiment_id: id,
-    last_update_time: now,
-    lifecycle_stage: 'active',
-    name,
-  };
-  await writeFile(join(root, id, 'meta.yaml'), stringify(meta));
-  return id;
+  return undefined;
+}
+
+/** A lock file beside the experiments (MLflow lists only folders there), held for the few ms a creation takes. */
+const LOCK_FILE = '.gx-create-experiment.lock';
+/** A lock older than this was left by a process that died while it held it. */
+const STALE_LOCK_MS = 10_000;
+
+async function withCreationLock<T>(root: string, create: () => Promise<T>): Promise<T> {
+  const lock = join(root, LOCK_FILE);
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const taken = await open(lock, 'wx').then(
+      (file) => file.close().then(() => true),
+      (error) => ignore(error, 'EEXIST'),
+    );
+    if (taken) break;
+    const since = await stat(lock).then(
+      (found) => Date.now() - found.mtimeMs,
+      () => 0,
+    );
+    if (since > STALE_LOCK_MS) await rm(lock, { force: true });
+    else if (Date.now() > deadline) {
+      throw new GxError(
+        'TRACKING_STORE_LOCKED',
+        `${lock} has been held for a minute`,
+        'if no other gx is creating an experiment in this store, remove the file',
+      );
+    } else await sleep(5 + Math.random() * 20);
+  }
+  try {
+    return await create();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** false for the error `code` expected, which the caller handles; any other error is thrown. */
+function ignore(error: unknown, code: string): false {
+  if ((error as NodeJS.ErrnoException).code === code) return false;
+  throw error;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, request } from 'undici';
 import { GxError } from '../errors.js';
+import { credentialsIn, type Login, withoutCredentials } from '../uri-credentials.js';
 
 /** An error answer from the server, or a server that could not be reached after every retry. */
 export class MlflowError extends GxError {
@@ -23,6 +24,14 @@ export class MlflowError extends GxError {
    */
   get transient(): boolean {
     return this.status === undefined ? this.errorCode !== 'ENOTFOUND' : RETRY_STATUSES.has(this.status);
+  }
+
+  /**
+   * The server refuses this record itself (a bad value, a param logged again with another value, too large): it
+   * will every time, while other records go through. Not a run that is gone or deleted, which refuses them all.
+   */
+  get rejectsRecord(): boolean {
+    return (this.status === 400 && this.errorCode !== 'INVALID_STATE') || this.status === 413;
   }
 }
 
@@ -62,13 +71,20 @@ function retryAfterSeconds(value: string): number {
   return Number.isNaN(date) ? Number.NaN : Math.max(0, (date - Date.now()) / 1000);
 }
 
+/** How long to keep trying: `retries` (else the policy's), and a signal that ends every wait at once. */
+export interface CallOptions {
+  retries?: number;
+  signal?: AbortSignal;
+}
+
 export interface MlflowHttp {
-  /** The server's root, without a trailing slash. */
+  /** The server's root, without a trailing slash and without a login. */
   readonly uri: string;
   /** Calls /api/2.0/mlflow/<endpoint>: GET with `body` as the query, POST with it as JSON. */
-  call<T>(method: 'GET' | 'POST', endpoint: string, body?: object, retries?: number): Promise<T>;
+  call<T>(method: 'GET' | 'POST', endpoint: string, body?: object, options?: CallOptions): Promise<T>;
   /** Uploads bytes through the server's artifact proxy: /api/2.0/mlflow-artifacts/artifacts/<path>. */
-  upload(path: string, bytes: Uint8Array): Promise<void>;
+  upload(path: string, bytes: Uint8Array, options?: CallOptions): Promise<void>;
+  /** Drops the connections, requests in flight included (a server that never answers must not hold gx). */
   close(): Promise<void>;
 }
 
@@ -76,9 +92,19 @@ export interface MlflowHttp {
  * MLflow's REST API over undici, authenticated and retried as MLflow's Python client does, and configured by the
  * same variables: MLFLOW_TRACKING_USERNAME + _PASSWORD (basic) or _TOKEN (bearer); MLFLOW_TRACKING_INSECURE_TLS,
  * _SERVER_CERT_PATH (a CA bundle), _CLIENT_CERT_PATH (certificate and key, PEM); MLFLOW_HTTP_REQUEST_TIMEOUT.
+ *
+ * A login in the URI (`http://user:password@host`, or `login` when the caller took it out of the URI) wins over
+ * those variables, as it does in MLflow's client (requests replaces the Authorization header with the URL's user
+ * info). A URI stored without its login (a run's record) signs in with the login of MLFLOW_TRACKING_URI when that
+ * names the same server, so `gx sync` and `--resume` need no password on disk. The login is never shown: `uri`
+ * and every message name the server without it.
  */
-export function connectMlflow(uri: string, env: NodeJS.ProcessEnv = process.env): MlflowHttp {
-  const root = serverRoot(uri);
+export function connectMlflow(
+  uri: string,
+  env: NodeJS.ProcessEnv = process.env,
+  login: Login | undefined = credentialsIn(uri),
+): MlflowHttp {
+  const root = serverRoot(withoutCredentials(uri));
   const policy = retryPolicyFromEnv(env);
   const timeout = Number(env.MLFLOW_HTTP_REQUEST_TIMEOUT ?? 120) * 1000;
   const clientCert = env.MLFLOW_TRACKING_CLIENT_CERT_PATH && readFileSync(env.MLFLOW_TRACKING_CLIENT_CERT_PATH);
@@ -91,16 +117,21 @@ export function connectMlflow(uri: string, env: NodeJS.ProcessEnv = process.env)
       ...(clientCert && { cert: clientCert, key: clientCert }),
     },
   });
-  const auth =
-    env.MLFLOW_TRACKING_USERNAME !== undefined && env.MLFLOW_TRACKING_PASSWORD !== undefined
-      ? `Basic ${Buffer.from(`${env.MLFLOW_TRACKING_USERNAME}:${env.MLFLOW_TRACKING_PASSWORD}`).toString('base64')}`
+  const envUri = env.MLFLOW_TRACKING_URI ?? '';
+  const sameServer = envUri !== '' && sameRoot(envUri, root);
+  const uriLogin = login ?? (sameServer ? credentialsIn(envUri) : undefined);
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const auth = uriLogin
+    ? basic(uriLogin.username, uriLogin.password)
+    : env.MLFLOW_TRACKING_USERNAME && env.MLFLOW_TRACKING_PASSWORD
+      ? basic(env.MLFLOW_TRACKING_USERNAME, env.MLFLOW_TRACKING_PASSWORD)
       : env.MLFLOW_TRACKING_TOKEN && `Bearer ${env.MLFLOW_TRACKING_TOKEN}`;
 
   async function send(
     method: 'GET' | 'POST' | 'PUT',
     url: string,
-    body?: string | Uint8Array,
-    retries = policy.retries,
+    body: string | Uint8Array | undefined,
+    { retries = policy.retries, signal }: CallOptions = {},
   ) {
     for (let attempt = 1; ; attempt++) {
       let failure: MlflowError;
@@ -110,6 +141,7 @@ export function connectMlflow(uri: string, env: NodeJS.ProcessEnv = process.env)
           method,
           dispatcher,
           body,
+          signal,
           headers: {
             ...(auth && { authorization: auth }),
             ...(method === 'POST' && { 'content-type': 'application/json' }),
@@ -122,27 +154,39 @@ export function connectMlflow(uri: string, env: NodeJS.ProcessEnv = process.env)
         const header = response.headers['retry-after'];
         retryAfter = Array.isArray(header) ? header[0] : header;
       } catch (error) {
+        if (signal?.aborted) throw gaveUp(root);
         failure = unreachable(root, error as Error);
       }
       if (!failure.transient || attempt > retries) throw failure;
-      await sleep(backoffSeconds(policy, attempt, retryAfter) * 1000);
+      await sleep(backoffSeconds(policy, attempt, retryAfter) * 1000, undefined, { signal }).catch(() => {
+        throw gaveUp(root);
+      });
     }
   }
 
   return {
     uri: root,
-    async call(method, endpoint, body = {}, retries) {
+    async call(method, endpoint, body = {}, options) {
       const url = new URL(`${root}/api/2.0/mlflow/${endpoint}`);
       if (method === 'GET') for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
-      const text = await send(method, url.href, method === 'POST' ? JSON.stringify(body) : undefined, retries);
+      const text = await send(method, url.href, method === 'POST' ? JSON.stringify(body) : undefined, options);
       return text === '' ? ({} as never) : JSON.parse(text);
     },
-    async upload(path, bytes) {
+    async upload(path, bytes, options) {
       const encoded = path.split('/').map(encodeURIComponent).join('/');
-      await send('PUT', `${root}/api/2.0/mlflow-artifacts/artifacts/${encoded}`, bytes);
+      await send('PUT', `${root}/api/2.0/mlflow-artifacts/artifacts/${encoded}`, bytes, options);
     },
-    close: () => dispatcher.close(),
+    // close() would wait for requests in flight, as long as a server that never answers keeps them.
+    close: () => dispatcher.destroy(),
   };
+}
+
+function sameRoot(uri: string, root: string): boolean {
+  try {
+    return serverRoot(withoutCredentials(uri)) === root;
+  } catch {
+    return false;
+  }
 }
 
 /** The server's root URL; anything but http(s) with a host is refused here with the reason. */
@@ -188,6 +232,16 @@ function answerError(method: string, url: string, status: number, body: string):
   const text = oneLine(body.replace(/<[^>]*>/g, ' '));
   const shown = text === '' ? 'an empty body' : `"${text.length > 100 ? `${text.slice(0, 100)}...` : text}"`;
   return new MlflowError(`MLflow server: ${status} with ${shown}, not MLflow JSON (${where})`, hint, status);
+}
+
+/** The caller stopped waiting (its patience ran out, or the run was asked to stop): the server may be back later. */
+function gaveUp(root: string): MlflowError {
+  return new MlflowError(
+    `MLflow server at ${root} did not answer in time`,
+    'is the server overloaded or stuck? `gx sync <run>` sends a run kept on disk',
+    undefined,
+    'ETIMEDOUT',
+  );
 }
 
 function unreachable(root: string, error: Error): MlflowError {

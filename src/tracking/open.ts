@@ -2,20 +2,25 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrackingConfig } from '../config/experiment.js';
+import { credentialsIn, type Login, withoutCredentials } from '../uri-credentials.js';
 import { gitTags } from './git-tags.js';
 import { createLocalRun, reopenLocalRun } from './local-store.js';
 import { createServerRun, reopenServerRun, type Warn } from './server-tracker.js';
 import type { Tracker } from './tracker.js';
 
-/** Where runs are recorded: an MLflow server, or MLflow's file store on disk (./mlruns when nothing is set). */
-export type TrackingStore = { kind: 'server'; uri: string } | { kind: 'local'; folder: string };
+/**
+ * Where runs are recorded: an MLflow server, or MLflow's file store on disk (./mlruns when nothing is set). A
+ * server's `uri` never holds a login: one given in the URI is kept apart, in `login`, to sign in with.
+ */
+export type TrackingStore = { kind: 'server'; uri: string; login?: Login } | { kind: 'local'; folder: string };
 
 export function trackingStore(tracking: TrackingConfig = {}): TrackingStore {
   const uri = tracking.uri ?? process.env.MLFLOW_TRACKING_URI;
   if (uri === undefined || uri === '') return { kind: 'local', folder: 'mlruns' };
   if (uri.startsWith('file:')) return { kind: 'local', folder: fileURLToPath(uri) };
   // Anything else with a scheme is for the server client, which says what is wrong with it.
-  if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^[a-z]:[\\/]/i.test(uri)) return { kind: 'server', uri };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^[a-z]:[\\/]/i.test(uri))
+    return { kind: 'server', uri: withoutCredentials(uri), login: credentialsIn(uri) };
   return { kind: 'local', folder: uri };
 }
 
@@ -25,6 +30,8 @@ export interface NewRun {
   tags: Record<string, string>;
   /** The run's own folder: a server run journals its record there (mlflow/) until the server has it. */
   folder: string;
+  /** Aborted when the user asks the run to stop: no more waiting for a server to create the run. */
+  stop?: AbortSignal;
 }
 
 export async function startTracking(tracking: TrackingConfig, run: NewRun, warn: Warn): Promise<Tracker> {
@@ -32,7 +39,7 @@ export async function startTracking(tracking: TrackingConfig, run: NewRun, warn:
   const store = trackingStore(tracking);
   const tags = { 'mlflow.user': userInfo().username, 'mlflow.source.type': 'LOCAL', ...gitTags(), ...run.tags };
   return store.kind === 'server'
-    ? createServerRun(join(run.folder, 'mlflow'), { uri: store.uri, ...run, tags }, warn)
+    ? createServerRun(join(run.folder, 'mlflow'), { uri: store.uri, login: store.login, ...run, tags }, warn)
     : createLocalRun(store.folder, { ...run, tags });
 }
 

@@ -29,6 +29,8 @@ export interface ServerRun {
 }
 
 const FILE = 'outbox.jsonl';
+/** What the server refused, each line a record (an entry of a batch, or an operation) with the server's error. */
+export const REJECTED_FILE = 'rejected.jsonl';
 
 /**
  * A server run's record on disk before (and after) it is sent: an append-only journal in the run's folder, with a
@@ -41,6 +43,7 @@ export class Outbox {
   private nextSeq = 0;
   private server?: ServerRun;
   private started?: Extract<Operation, { op: 'start' }>;
+  private setAsideCount = 0;
 
   private constructor(readonly folder: string) {}
 
@@ -77,6 +80,11 @@ export class Outbox {
       }
     }
     outbox.pending.push(...written.filter(({ seq }) => !acked.has(seq)));
+    try {
+      outbox.setAsideCount = readFileSync(join(folder, REJECTED_FILE), 'utf8').split('\n').filter(Boolean).length;
+    } catch {
+      // nothing refused yet
+    }
     return outbox;
   }
 
@@ -93,6 +101,22 @@ export class Outbox {
   /** Unacknowledged operations, oldest first. */
   get unsent(): readonly { seq: number; operation: Operation }[] {
     return this.pending;
+  }
+
+  /** How many records the server has refused in all (they are in rejected.jsonl, not sent again). */
+  get rejected(): number {
+    return this.setAsideCount;
+  }
+
+  /**
+   * Keeps records the server refused (a 400: it will refuse them every time) apart with its error, so that they
+   * block nothing. The operations they came from are acknowledged by the caller as usual.
+   */
+  setAside(records: object[], error: string): void {
+    if (records.length === 0) return;
+    const lines = records.map((record) => JSON.stringify({ ...record, error }));
+    appendFileSync(join(this.folder, REJECTED_FILE), `${lines.join('\n')}\n`);
+    this.setAsideCount += records.length;
   }
 
   add(operation: Operation): void {

@@ -20,19 +20,21 @@ export interface RunSummary {
 /** The newest `limit` runs of a store (of one experiment when named), newest first: what `gx runs` tabulates. */
 export async function listRuns(store: TrackingStore, experiment?: string, limit = 1000): Promise<RunSummary[]> {
   const runs =
-    store.kind === 'server'
-      ? await serverRuns(store.uri, experiment, limit)
-      : await localRuns(store.folder, experiment);
+    store.kind === 'server' ? await serverRuns(store, experiment, limit) : await localRuns(store.folder, experiment);
   return runs.sort((a, b) => b.startTime - a.startTime).slice(0, limit);
 }
 
-async function serverRuns(uri: string, experiment: string | undefined, limit: number): Promise<RunSummary[]> {
+async function serverRuns(
+  { uri, login }: Extract<TrackingStore, { kind: 'server' }>,
+  experiment: string | undefined,
+  limit: number,
+): Promise<RunSummary[]> {
   type Pair<V> = { key: string; value: V };
   type Run = {
     info: { run_id: string; run_name?: string; experiment_id: string; status: string; start_time: number };
     data: { params?: Pair<string>[]; metrics?: Pair<number>[]; tags?: Pair<string>[] };
   };
-  const http = connectMlflow(uri);
+  const http = connectMlflow(uri, process.env, login);
   try {
     const { experiments = [] } = await http.call<{ experiments?: { experiment_id: string; name: string }[] }>(
       'POST',
@@ -40,7 +42,7 @@ async function serverRuns(uri: string, experiment: string | undefined, limit: nu
       { max_results: 1000 },
     );
     const chosen = experiments.filter((e) => experiment === undefined || e.name === experiment);
-    if (chosen.length === 0) return noExperiment(experiment, uri);
+    if (chosen.length === 0) return noExperiment(experiment, http.uri);
     const names = new Map(chosen.map((e) => [e.experiment_id, e.name]));
     const { runs = [] } = await http.call<{ runs?: Run[] }>('POST', 'runs/search', {
       experiment_ids: [...names.keys()],

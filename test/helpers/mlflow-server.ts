@@ -11,6 +11,8 @@ export const ADMIN = { username: 'admin', password: 'gx-test-admin-password' };
 
 export interface MlflowServer {
   readonly uri: string;
+  /** Its folder: the SQLite database, the artifacts and the log. */
+  readonly dir: string;
   /** Kills the server at once, as a crash would (its database stays). */
   kill(): void;
   /** Starts it again on the same port and database; resolves when it answers. */
@@ -69,7 +71,7 @@ export async function startMlflowServer(options: { auth?: boolean } = {}): Promi
     child = undefined;
   };
   await start();
-  return { uri, kill, restart: start, stop: kill };
+  return { uri, dir, kill, restart: start, stop: kill };
 }
 
 async function waitForHealth(uri: string, child: ChildProcess, log: string): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -154,5 +154,63 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
     } finally {
       if (ui.pid) process.kill(-ui.pid, 'SIGKILL');
     }
+  });
+});
+
+describe('the local store keeps to its folder and its ids', () => {
+  it('refuses keys MLflow refuses, in `gx validate` at their line and in the store itself', async () => {
+    const dir = tempDir();
+    const yaml = `${tinyYaml}tracking:\n  tags:\n    team: gx\n    "../../../../../escaped": x\n    "/../../tmp/escaped": y\n`;
+    writeFileSync(join(dir, 'tags.yaml'), yaml);
+    const validate = gx(['validate', 'tags.yaml'], { cwd: dir });
+    assert.equal(validate.status, 1);
+    const lines = validate.stderr.trim().split('\n');
+    assert.equal(lines.length, 2, validate.stderr);
+    assert.match(
+      lines[0],
+      /^tags\.yaml:17:5: tracking\.tags key "\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/escaped" is not a key MLflow accepts: it is a path that leads out of its folder/,
+    );
+    assert.match(lines[1], /^tags\.yaml:18:5: tracking\.tags key "\/\.\.\/\.\.\/tmp\/escaped" /);
+    const run = gx(['run', 'tags.yaml', '--max-steps', '1'], { cwd: dir });
+    assert.equal(run.status, 1);
+    assert.ok(!existsSync(join(dir, 'mlruns')));
+
+    // Defence in depth: the store never takes a key for a path without MLflow's check.
+    const store = join(tempDir(), 'nested', 'mlruns');
+    const tracker = await createLocalRun(store, { experiment: 'keys', runName: 'k', tags: {} });
+    for (const key of ['../../../escaped', '/../escaped', 'a//b', 'a/./b', '..', '', 'x'.repeat(251), 'new\nline'])
+      await assert.rejects(tracker.setTags({ [key]: 'v' }), /TRACKING_KEY_INVALID|not a key MLflow accepts/);
+    await assert.rejects(tracker.logParams({ '../../../escaped': 'v' }));
+    await assert.rejects(tracker.logMetrics([{ key: '../../../escaped', value: 1, step: 1, timestamp: 1 }]));
+    await tracker.setTags({ 'a/b c:d.e-f_g': 'kept' });
+    await tracker.end('FINISHED');
+    assert.deepEqual(readdirSync(dirname(store)), ['mlruns']);
+    assert.equal(readWithMlflow(store, tracker.runId ?? '').tags['a/b c:d.e-f_g'], 'kept');
+  });
+
+  it('gives experiments created at once their own ids, and one id to one name', async () => {
+    const store = tempDir();
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'shared', 'shared', 'shared'];
+    const trackers = await Promise.all(
+      names.map((experiment, i) => createLocalRun(store, { experiment, runName: `r${i}`, tags: {} })),
+    );
+    for (const tracker of trackers) await tracker.end('FINISHED');
+    const experiments = mlflowJson(
+      `
+import json, mlflow
+client = mlflow.MlflowClient(tracking_uri=${JSON.stringify(pathToFileURL(store).href)})
+print(json.dumps({e.name: [r.info.run_name for r in client.search_runs([e.experiment_id])] for e in client.search_experiments()}))
+`,
+    ) as Record<string, string[]>;
+    assert.deepEqual(Object.keys(experiments).sort(), ['a', 'b', 'c', 'd', 'e', 'f', 'shared']);
+    assert.deepEqual(experiments.a, ['r0']);
+    assert.deepEqual(experiments.shared.sort(), ['r6', 'r7', 'r8']);
+    // Nothing but experiments in the store: no lock or temporary file left behind.
+    assert.deepEqual(
+      readdirSync(store)
+        .filter((entry) => entry !== '.trash')
+        .sort(),
+      ['1', '2', '3', '4', '5', '6', '7'],
+    );
   });
 });
