@@ -161,6 +161,16 @@ describe('gx backend install: each missing prerequisite is one line, and nothing
     }
   });
 
+  it('a --tf-version that is no release number, before anything runs', () => {
+    const cache = tempDir();
+    for (const version of ['../../escape', '', '2.21.0; rm -rf /', `2.${'1'.repeat(300)}`]) {
+      const result = gx(['backend', 'install', '--tf-version', version], { env: { GX_CACHE_DIR: cache } });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^--tf-version ".*" is not a TensorFlow release number\nhint: give one like /);
+    }
+    assert.equal(existsSync(join(cache, 'native')), false);
+  });
+
   it('a folder left by a killed install is removed by the next one', () => {
     const cache = tempDir();
     mkdirSync(join(cache, 'native', '.staging-999999999-abc'), { recursive: true });

@@ -1,11 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GxError } from '../../errors.js';
 import { exec, type Finished, lastErrorLine } from './exec.js';
 import {
+  DEFAULT_TF_VERSION,
   installFolder,
   type NativeInstall,
   type NativeManifest,
@@ -47,6 +60,13 @@ const libraries = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'];
  * gx's cache in one rename. A failure or an interruption leaves nothing behind but the log.
  */
 export async function installNative(options: InstallOptions): Promise<NativeInstall & { reused: boolean }> {
+  // The version names a folder and a pip requirement: only a release number may stand there.
+  if (!/^\d{1,3}(\.\d{1,3}){1,2}((a|b|rc)\d{1,3})?$/.test(options.tfVersion))
+    throw new GxError(
+      'NATIVE_VERSION',
+      `--tf-version ${JSON.stringify(options.tfVersion.slice(0, 40))} is not a TensorFlow release number`,
+      `give one like ${DEFAULT_TF_VERSION}; \`pip index versions tensorflow-cpu\` lists them`,
+    );
   const target = installFolder(options.variant, options.tfVersion);
   const existing = await readManifest(target);
   if (existing && !options.force) return { dir: target, manifest: existing, reused: true };
@@ -73,7 +93,7 @@ export async function installNative(options: InstallOptions): Promise<NativeInst
     await step.unpackTensorflow(wheels, join(staging, 'unpacked'), join(pkg, 'deps'));
     options.log(`fetching @tensorflow/tfjs-node@${tfjsVersion} with npm (its install script is not run)`);
     await step.unpackTfjsNode(join(staging, 'packs'), build);
-    options.log('building the N-API binding (about 30 s)');
+    options.log('building the N-API binding (about 20 s)');
     const napi = await step.buildBinding(pkg, tools);
     options.log('checking it: loads, reports its version, a convolution gradient equals the cpu backend');
     const check = await step.check(build, napi, options.tfVersion);
@@ -90,6 +110,8 @@ export async function installNative(options: InstallOptions): Promise<NativeInst
       installedAt: new Date().toISOString(),
     };
     await writeFile(join(build, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // On disk before it is in place: a crash after the rename must not leave a manifest beside empty libraries.
+    await syncTree(build);
     await replaceFolder(build, target);
     return { dir: target, manifest, reused: false };
   } finally {
@@ -325,6 +347,15 @@ async function librarySizes(deps: string): Promise<Record<string, number>> {
     }
   }
   return sizes;
+}
+
+async function syncTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const paths = [dir, ...entries.filter((e) => e.isFile() || e.isDirectory()).map((e) => join(e.parentPath, e.name))];
+  for (const path of paths) {
+    const handle = await open(path, 'r');
+    await handle.sync().finally(() => handle.close());
+  }
 }
 
 /** Puts a finished build in place of the old install, if any. */
