@@ -1,20 +1,23 @@
 import { Command, Flags } from '@oclif/core';
 import { GxError } from '../errors.js';
+import { describeSystemError } from '../system-errors.js';
 
 /**
- * The base of every gx command: a user's mistake (GxError) is printed as its message and a hint, without a stack
- * trace, and exits non-zero; anything else is a bug in gx, shown with its stack under --debug.
+ * The base of every gx command: a user's mistake (GxError) and a fault of the environment (a full disk, a read-only
+ * or missing folder: Node's system errors) are printed as one line and a hint, without a stack trace, and exit
+ * non-zero; anything else is a bug in gx, shown with its stack under --debug.
  */
 export abstract class GxCommand extends Command {
   static override baseFlags = {
     debug: Flags.boolean({ description: 'Print stack traces of errors', helpGroup: 'GLOBAL' }),
   };
 
-  protected override async catch(error: Error & { oclif?: unknown }): Promise<unknown> {
+  protected override async catch(thrown: Error & { oclif?: unknown }): Promise<unknown> {
     // oclif's own errors (unknown flag, missing argument) already read well.
-    if (error.oclif !== undefined) return super.catch(error);
+    if (thrown.oclif !== undefined) return super.catch(thrown);
     process.exitCode = 1;
     const debug = this.argv.includes('--debug');
+    const error = describeSystemError(thrown) ?? thrown;
     if (error instanceof GxError) {
       if (this.jsonEnabled()) this.logJson({ error: { code: error.code, message: error.message, hint: error.hint } });
       else process.stderr.write(`${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
@@ -23,7 +26,7 @@ export abstract class GxCommand extends Command {
       if (!debug)
         process.stderr.write('hint: this is a bug in gx; rerun with --debug for the stack trace and report it\n');
     }
-    if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (debug && thrown.stack) process.stderr.write(`${thrown.stack}\n`);
     return undefined;
   }
 }

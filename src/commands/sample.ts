@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { link, realpath, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Flags } from '@oclif/core';
+import { writeFileDurably } from '../atomic-files.js';
 import { selectBackend } from '../backend/select.js';
 import { GxCommand } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
@@ -21,15 +23,22 @@ export default class Sample extends GxCommand {
   ];
   static override flags = {
     run: Flags.string({ description: 'The run folder', required: true }),
-    output: Flags.string({ char: 'o', description: 'PNG file to write', required: true }),
+    output: Flags.string({
+      char: 'o',
+      description: 'PNG file to write (not over an existing file without --force)',
+      required: true,
+    }),
+    force: Flags.boolean({ description: 'Overwrite the output file if it exists' }),
     class: Flags.integer({ description: 'Draw only this class (conditional models)', min: 0 }),
-    count: Flags.integer({ description: 'How many images', default: 100, min: 1 }),
-    seed: Flags.integer({ description: 'Seed of the noise', default: 0, min: 0 }),
+    // A grid of 10000 images is 100 x 100 already; more would only fill the memory.
+    count: Flags.integer({ description: 'How many images (at most 10000)', default: 100, min: 1, max: 10000 }),
+    seed: Flags.integer({ description: 'Seed of the noise (0 to 2^32-1)', default: 0, min: 0, max: 2 ** 32 - 1 }),
     backend: Flags.string({ options: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Sample);
+    await checkOutput(flags.output, flags.run, flags.force);
     const experiment = await loadExperiment(join(flags.run, 'experiment.yaml'));
     const { model } = experiment;
     if (flags.class !== undefined && flags.class >= model.num_classes) {
@@ -49,8 +58,50 @@ export default class Sample extends GxCommand {
             (_, i) => flags.class ?? Math.floor((i * model.num_classes) / flags.count),
           );
     const latent = sampleLatent(model, flags.count, createRandom(flags.seed), classes);
-    await writeFile(flags.output, encodePng(sampleGrid(generator, latent)));
+    const png = encodePng(sampleGrid(generator, latent));
     disposeLatent(latent);
+    await writePng(flags.output, png, flags.force);
     this.log(`${flags.output}: ${flags.count} images`);
+  }
+}
+
+/** The run's own files are never an output; another file only with --force. */
+async function checkOutput(output: string, run: string, force: boolean): Promise<void> {
+  const target = join(await realpath(dirname(resolve(output))).catch(() => resolve(dirname(output))), basename(output));
+  const runDir = await realpath(resolve(run)).catch(() => resolve(run));
+  const inRun = relative(runDir, target);
+  const folder = /^(model|checkpoint)(\.partial|\.old)?$/.exec(inRun.split(sep)[0])?.[1];
+  if (folder && !inRun.startsWith('..')) {
+    throw new GxError(
+      'USAGE',
+      `${output} is inside the run's ${folder}/ folder`,
+      'write the samples elsewhere: -o samples.png',
+    );
+  }
+  const exists = await realpath(output).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !force)
+    throw new GxError('OUTPUT_EXISTS', `${output} already exists`, 'give another -o, or --force to overwrite it');
+}
+
+/** Written whole under a temporary name, then moved in place: never half a PNG, never over a file without --force. */
+async function writePng(output: string, png: Uint8Array, force: boolean): Promise<void> {
+  const temporary = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFileDurably(temporary, png);
+    // A link fails when the name exists (created meanwhile), where a rename would replace it.
+    if (force) await rename(temporary, output);
+    else await link(temporary, output);
+  } catch (error) {
+    const system = error as NodeJS.ErrnoException & { dest?: string };
+    if (system.code === 'EEXIST')
+      throw new GxError('OUTPUT_EXISTS', `${output} already exists`, 'give another -o, or --force to overwrite it');
+    // The temporary name means nothing to the user: the error is about the output.
+    if (system.path === temporary) [system.path, system.dest] = [output, undefined];
+    throw error;
+  } finally {
+    await rm(temporary, { force: true }).catch(() => {});
   }
 }

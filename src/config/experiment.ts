@@ -54,6 +54,8 @@ export interface TrainConfig {
 export type MetricName = 'fid' | 'mnist_score' | 'kid' | 'precision_recall' | 'class_accuracy';
 
 export interface EvalConfig {
+  /** false: no evaluation at all. */
+  readonly enabled: boolean;
   readonly every: number;
   readonly every_steps: number;
   readonly metrics: readonly MetricName[];

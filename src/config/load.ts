@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ConfigError, GxError } from '../errors.js';
 import type { ResolvedExperiment } from './experiment.js';
 import { applyOverride, parseOverride } from './overrides.js';
 import { validateExperiment } from './validate.js';
 import { dotted, parseYamlSource } from './yaml-source.js';
+
+/** An experiment is a few kilobytes; a file much larger is a mistake, or an attempt to exhaust the machine. */
+const MAX_BYTES = 1_000_000;
 
 export interface LoadOptions {
   /** `path=value` expressions, applied in order after the file is read and before it is validated. */
@@ -14,8 +17,10 @@ export interface LoadOptions {
 export async function loadExperiment(file: string, options: LoadOptions = {}): Promise<ResolvedExperiment> {
   let text: string;
   try {
+    checkSize(file, (await stat(file)).size);
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof GxError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new GxError('CONFIG_UNREADABLE', `${file}: ${reason}`, 'give the path of an experiment YAML file');
   }
@@ -24,6 +29,7 @@ export async function loadExperiment(file: string, options: LoadOptions = {}): P
 
 /** The same as loadExperiment, for text already in hand; `file` is only used in messages. */
 export function resolveExperiment(file: string, text: string, options: LoadOptions = {}): ResolvedExperiment {
+  checkSize(file, Buffer.byteLength(text));
   const source = parseYamlSource(file, text);
   if (source.syntaxErrors.length > 0) throw new ConfigError(source.syntaxErrors);
   const data = source.data;
@@ -45,6 +51,15 @@ export function resolveExperiment(file: string, text: string, options: LoadOptio
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(data) as ResolvedExperiment;
+}
+
+function checkSize(file: string, bytes: number): void {
+  if (bytes <= MAX_BYTES) return;
+  throw new GxError(
+    'CONFIG_TOO_LARGE',
+    `${file}: ${(bytes / 1e6).toFixed(1)} MB is too large for an experiment file (at most 1 MB)`,
+    'an experiment is a few kilobytes of YAML: is it the right file?',
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -5,6 +5,9 @@ import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
 import type { JsonSchema, Registry, RegistryEntry } from '../registry/registry.js';
 
+/** The largest seed: seeds are used as unsigned 32-bit integers, so every seed up to it is exact and distinct. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /**
  * A key of tracking.tags: a tag key MLflow takes, which is also logged as the param `tracking.tags.<key>` (params
  * are keys too: the prefix counts against MLflow's 250 characters). Keys become file names in a local store.
@@ -25,19 +28,36 @@ export const experimentSchema: JsonSchema = {
   description: 'One GAN experiment: data, model, loss, training, evaluation, tracking and an optional sweep',
   type: 'object',
   properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9][\\w.-]*$', description: 'Short name: letters, digits, . _ -' },
-    description: { type: 'string', description: 'What this experiment tries; shown on the MLflow run page' },
+    name: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][\\w.-]*$',
+      maxLength: 100,
+      description: 'Short name: letters, digits, . _ - (at most 100: it names the run folder, with a time and an id)',
+    },
+    description: {
+      type: 'string',
+      maxLength: 10000,
+      description: 'What this experiment tries; shown on the MLflow run page',
+    },
     seed: {
       type: 'integer',
       minimum: 0,
+      maximum: MAX_SEED,
       default: 0,
-      description: 'Seeds every random choice (weights, noise, shuffling) so a run repeats on one backend',
+      description:
+        'Seeds every random choice (weights, noise, shuffling) so a run repeats on one backend (0 to 2^32-1)',
     },
     data: byType(datasets, 'The training data', {
       limit: { type: 'integer', minimum: 1, description: 'Use only the first N training images (quick runs)' },
     }),
     model: byType(architectures, 'The generator and discriminator', {
-      latent_size: { type: 'integer', minimum: 1, default: 100, description: 'Size of the noise vector z' },
+      latent_size: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 4096,
+        default: 100,
+        description: 'Size of the noise vector z (at most 4096: it sizes the first layer of G)',
+      },
       latent_distribution: {
         enum: ['uniform', 'normal'],
         default: 'normal',
@@ -46,6 +66,7 @@ export const experimentSchema: JsonSchema = {
       num_classes: {
         type: 'integer',
         minimum: 0,
+        maximum: 1000,
         default: 10,
         description: 'Classes the generator is conditioned on (label embedding); 0 for an unconditional GAN',
       },
@@ -71,11 +92,24 @@ export const experimentSchema: JsonSchema = {
       properties: {
         epochs: { type: 'integer', minimum: 1, default: 1, description: 'Passes over the training data' },
         max_steps: { type: 'integer', minimum: 1, description: 'Stop after this many generator steps' },
-        batch_size: { type: 'integer', minimum: 1, default: 64, description: 'Real images per discriminator step' },
-        n_critic: { type: 'integer', minimum: 1, default: 1, description: 'Discriminator steps per generator step' },
+        batch_size: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 4096,
+          default: 64,
+          description: 'Real images per discriminator step (at most 4096: activations grow with it)',
+        },
+        n_critic: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          default: 1,
+          description: 'Discriminator steps per generator step',
+        },
         g_batch_multiplier: {
           type: 'integer',
           minimum: 1,
+          maximum: 16,
           default: 1,
           description: 'The generator step draws this many times batch_size samples (the seed: 2)',
         },
@@ -104,17 +138,40 @@ export const experimentSchema: JsonSchema = {
     },
     eval: {
       type: 'object',
-      description: 'Sample-quality metrics from an MNIST classifier trained by gx',
+      description:
+        'Sample-quality metrics from an MNIST classifier trained by gx. With this section, a run is evaluated when it ends, and every/every_steps add evaluations on the way; enabled: false (or --set eval.enabled=false) turns all of it off',
       properties: {
-        every: { type: 'integer', minimum: 0, default: 1, description: 'Evaluate every N epochs (0: at the end only)' },
-        every_steps: { type: 'integer', minimum: 0, default: 0, description: 'Also every N generator steps (0: off)' },
+        enabled: {
+          type: 'boolean',
+          default: true,
+          description:
+            'false: no evaluation at all (no classifier, no floor, none at the end), as without this section',
+        },
+        every: {
+          type: 'integer',
+          minimum: 0,
+          default: 1,
+          description: 'Also evaluate every N epochs (0: no evaluation per epoch; the one at the end stays)',
+        },
+        every_steps: {
+          type: 'integer',
+          minimum: 0,
+          default: 0,
+          description: 'Also evaluate every N generator steps (0: none by steps; the one at the end stays)',
+        },
         metrics: {
           type: 'array',
           items: { enum: ['fid', 'mnist_score', 'kid', 'precision_recall', 'class_accuracy'] },
           uniqueItems: true,
           default: ['fid', 'mnist_score', 'class_accuracy'],
         },
-        samples: { type: 'integer', minimum: 10, default: 10000, description: 'Generated images per evaluation' },
+        samples: {
+          type: 'integer',
+          minimum: 10,
+          maximum: 50000,
+          default: 10000,
+          description: 'Generated images per evaluation (at most 50000: their features are held in memory)',
+        },
       },
       additionalProperties: false,
     },
@@ -129,8 +186,20 @@ export const experimentSchema: JsonSchema = {
           minLength: 1,
           description: 'MLflow tracking URI (http(s):// or file:); else $MLFLOW_TRACKING_URI',
         },
-        experiment: { type: 'string', minLength: 1, description: "MLflow experiment name (default: this file's name)" },
-        run_name: { type: 'string', minLength: 1 },
+        experiment: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 500,
+          pattern: '^[^\\x00-\\x1f\\x7f]*$',
+          description: "MLflow experiment name (default: this file's name); no control characters",
+        },
+        run_name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 250,
+          pattern: '^[^\\x00-\\x1f\\x7f]*$',
+          description: "MLflow run name (default: the run folder's name); at most 250 characters (MLflow's limit)",
+        },
         tags: {
           type: 'object',
           propertyNames: tagKeySchema,
@@ -158,7 +227,7 @@ export const experimentSchema: JsonSchema = {
       properties: {
         method: { enum: ['grid', 'random'], default: 'grid' },
         count: { type: 'integer', minimum: 1, description: 'Trials drawn by the random method' },
-        seed: { type: 'integer', minimum: 0, default: 0, description: 'Seeds the random method' },
+        seed: { type: 'integer', minimum: 0, maximum: MAX_SEED, default: 0, description: 'Seeds the random method' },
         parameters: {
           type: 'object',
           propertyNames: { pattern: '^[A-Za-z_][\\w-]*(\\.[\\w-]+)*$' },

@@ -64,6 +64,13 @@ function describe(error: ErrorObject): Problem[] {
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return [{ path, message: `${where} must be ${String(params.comparison)} ${String(params.limit)}, ${got}` }];
+    case 'maxLength':
+      return [
+        {
+          path,
+          message: `${where} must have at most ${String(params.limit)} characters, got ${String(error.data).length}`,
+        },
+      ];
     case 'anyOf':
       return [{ path, message: `${where} must be a list of values, {min, max, scale}, or {tie: <path>}` }];
     default:

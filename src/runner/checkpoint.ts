@@ -1,6 +1,8 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { recoverFolder, replaceFolder, syncFolder, writeFileDurably } from '../atomic-files.js';
 import { GxError } from '../errors.js';
 import { createRandom, deriveSeed } from '../random.js';
 import type { Gan } from './steps.js';
@@ -18,7 +20,10 @@ export interface TrainingState {
   dropoutCalls: number;
 }
 
-const FORMAT = 1;
+/** 2: manifest.json holds the SHA-256 of each file. */
+const FORMAT = 2;
+/** The files of a checkpoint, each listed with its SHA-256 in manifest.json. */
+const FILES = ['checkpoint.json', 'weights.bin'] as const;
 
 /** Where a new run starts: nothing done, the random stream seeded from the experiment's seed. */
 export function initialState(seed: number): TrainingState {
@@ -52,13 +57,22 @@ export async function saveCheckpoint(folder: string, gan: Gan, state: TrainingSt
       discriminator: adamPowers(gan.optimizers.discriminator),
     },
   };
+  // Written complete beside the current checkpoint, then swapped in: a crash at any instant leaves one to resume.
   const partial = `${folder}.partial`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
-  await writeFile(join(partial, 'weights.bin'), new Uint8Array(data));
-  await writeFile(join(partial, 'checkpoint.json'), JSON.stringify(manifest));
-  await rm(folder, { recursive: true, force: true });
-  await rename(partial, folder);
+  try {
+    const contents = { 'weights.bin': new Uint8Array(data), 'checkpoint.json': JSON.stringify(manifest) };
+    for (const file of FILES) await writeFileDurably(join(partial, file), contents[file]);
+    const sums = Object.fromEntries(FILES.map((file) => [file, sha256(contents[file])]));
+    await writeFileDurably(join(partial, 'manifest.json'), JSON.stringify({ files: sums }));
+    await syncFolder(partial);
+    await replaceFolder(partial, folder);
+  } catch (error) {
+    // A full disk: what was written of the new one goes, the last complete checkpoint stays.
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Restores what saveCheckpoint wrote into freshly built models and optimizers; returns the training state. */
@@ -70,16 +84,19 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
     optimizerNames: Record<'generator' | 'discriminator', string[]>;
     adamPowers: Record<'generator' | 'discriminator', number[] | undefined>;
   };
-  let data: Uint8Array;
+  await recoverFolder(`${folder}.partial`, folder, async (candidate) => {
+    try {
+      await readVerified(candidate);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const files = await readVerified(folder);
   try {
-    manifest = JSON.parse(await readFile(join(folder, 'checkpoint.json'), 'utf8'));
-    data = await readFile(join(folder, 'weights.bin'));
+    manifest = JSON.parse(files['checkpoint.json'].toString('utf8'));
   } catch (error) {
-    throw new GxError(
-      'CHECKPOINT_UNREADABLE',
-      `${folder}: ${(error as Error).message}`,
-      'resume from a run that saved a checkpoint',
-    );
+    throw damaged(folder, `checkpoint.json: ${(error as Error).message}`);
   }
   if (manifest.format !== FORMAT) {
     throw new GxError(
@@ -88,8 +105,19 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
       'use the gx version that wrote it',
     );
   }
+  const data = files['weights.bin'];
   const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  const tensors = tf.io.decodeWeights(buffer, manifest.specs);
+  let tensors: tf.NamedTensorMap;
+  try {
+    tensors = tf.io.decodeWeights(buffer, manifest.specs);
+  } catch (error) {
+    throw damaged(folder, `weights.bin does not hold the weights checkpoint.json lists (${(error as Error).message})`);
+  }
+  const notFinite = Object.entries(tensors).find(([, tensor]) => tensor.dtype === 'float32' && !allFinite(tensor));
+  if (notFinite) {
+    tf.dispose(Object.values(tensors));
+    throw damaged(folder, `weights.bin holds NaN or infinite values (${notFinite[0]})`);
+  }
   const group = (prefix: string) =>
     Object.keys(tensors)
       .filter((name) => name.startsWith(`${prefix}/`))
@@ -116,6 +144,59 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
     tf.dispose(Object.values(tensors));
   }
   return manifest.state;
+}
+
+/**
+ * The files of a checkpoint, each checked against the SHA-256 its manifest.json lists: a file damaged on disk (zeroed,
+ * cut short, overwritten) is found before it is trusted.
+ */
+async function readVerified(folder: string): Promise<Record<(typeof FILES)[number], Buffer>> {
+  let sums: Record<string, string>;
+  try {
+    sums = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')).files ?? {};
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const found = await readFile(join(folder, 'checkpoint.json')).then(
+        () => true,
+        () => false,
+      );
+      if (!found) {
+        throw new GxError(
+          'CHECKPOINT_UNREADABLE',
+          `${folder}: no checkpoint there`,
+          'resume a run that saved a checkpoint (checkpoint_every, or Ctrl-C, saves one)',
+        );
+      }
+      throw damaged(folder, 'manifest.json (the checksums) is missing');
+    }
+    throw damaged(folder, `manifest.json: ${(error as Error).message}`);
+  }
+  const files = {} as Record<(typeof FILES)[number], Buffer>;
+  for (const file of FILES) {
+    const bytes = await readFile(join(folder, file)).catch((error: Error) => {
+      throw damaged(folder, `${file}: ${error.message}`);
+    });
+    if (typeof sums[file] !== 'string' || sha256(bytes) !== sums[file])
+      throw damaged(folder, `${file} does not match its SHA-256 in manifest.json`);
+    files[file] = bytes;
+  }
+  return files;
+}
+
+function damaged(folder: string, what: string): GxError {
+  return new GxError(
+    'CHECKPOINT_DAMAGED',
+    `checkpoint ${folder} is damaged: ${what}`,
+    'restore the run folder from a backup, or start the run again; gx will not resume from weights it cannot trust',
+  );
+}
+
+function sha256(bytes: string | Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function allFinite(tensor: tf.Tensor): boolean {
+  return (tensor.dataSync() as Float32Array).every(Number.isFinite);
 }
 
 /**

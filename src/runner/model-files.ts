@@ -1,12 +1,13 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { replaceFolder, syncFolder, writeFileDurably } from '../atomic-files.js';
 import { GxError } from '../errors.js';
 
 /**
  * Saves a model in the TensorFlow.js layers format (model.json + weights.bin), which a browser loads with
- * tf.loadLayersModel('.../model.json'). Written to a temporary folder and renamed: never half a model.
+ * tf.loadLayersModel('.../model.json'). Written to a temporary folder, flushed and swapped in: never half a model.
  */
 export async function saveLayersModel(model: tfl.LayersModel, folder: string): Promise<void> {
   const partial = `${folder}.partial`;
@@ -22,13 +23,13 @@ export async function saveLayersModel(model: tfl.LayersModel, folder: string): P
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
       };
-      await writeFile(join(partial, 'weights.bin'), weights);
-      await writeFile(join(partial, 'model.json'), JSON.stringify(modelJson));
+      await writeFileDurably(join(partial, 'weights.bin'), weights);
+      await writeFileDurably(join(partial, 'model.json'), JSON.stringify(modelJson));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  await rm(folder, { recursive: true, force: true });
-  await rename(partial, folder);
+  await syncFolder(partial);
+  await replaceFolder(partial, folder);
 }
 
 /** Loads a model saved by saveLayersModel (or any single-file layers model). */

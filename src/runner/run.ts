@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
+import { writeFileAtomic } from '../atomic-files.js';
 import { describeNative, selectBackend } from '../backend/select.js';
 import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
@@ -9,21 +10,26 @@ import { shareable } from '../config/shareable.js';
 import { cacheDir } from '../data/cache-dir.js';
 import { firstExamples, type ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
-import { prepareEvaluation } from '../eval/evaluate.js';
+import { type Evaluation, prepareEvaluation } from '../eval/evaluate.js';
 import { encodePng } from '../images/png.js';
 import { datasets } from '../registry/datasets.js';
+import { describeSystemError } from '../system-errors.js';
+import { loggedSteps } from '../tracking/logged-steps.js';
 import { resumeTracking, startTracking, trackingStore } from '../tracking/open.js';
 import { flattenParams } from '../tracking/params.js';
 import { syncServerRun } from '../tracking/server-tracker.js';
-import type { MetricPoint } from '../tracking/tracker.js';
+import type { MetricPoint, Tracker } from '../tracking/tracker.js';
 import { gxVersion } from '../version.js';
 import { buildGan } from './build-gan.js';
 import { initialState, loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint.js';
+import { reserveSpace } from './disk-reserve.js';
 import { disposeLatent } from './latent.js';
 import { saveLayersModel } from './model-files.js';
 import { createProgress } from './progress.js';
+import { lockRun } from './run-lock.js';
+import { appendRecord, syncRecord, truncateRecord } from './run-record.js';
 import { fixedLatent, sampleGrid } from './sample-grid.js';
-import type { StepMetrics } from './steps.js';
+import type { Gan, StepMetrics } from './steps.js';
 import { plannedSteps, train } from './trainer.js';
 
 export interface RunOptions {
@@ -68,18 +74,18 @@ export async function runExperiment(experiment: ResolvedExperiment, options: Run
 export async function resumeRun(run: string, options: RunOptions = {}): Promise<RunResult> {
   const runDir = await findRun(run, options);
   const experiment = await loadExperiment(join(runDir, 'experiment.yaml'));
-  const { id, tracking } = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+  const { id, tracking } = await readRunRecord(runDir);
   return execute(experiment, id, runDir, join(runDir, 'checkpoint'), options, tracking);
 }
 
 /** Sends a run's tracking record to its MLflow server where it has not got there yet (`gx sync`). */
 export async function syncRun(run: string, options: Pick<RunOptions, 'runsDir'> = {}) {
   const runDir = await findRun(run, options);
-  const record = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+  const record = await readRunRecord(runDir);
   if (trackingStore({ uri: record.tracking.store }).kind !== 'server') return { runDir, ...record.tracking, sent: 0 };
   const synced = await syncServerRun(join(runDir, 'mlflow'));
   record.tracking.runId = synced.runId;
-  await writeFile(join(runDir, 'run.json'), JSON.stringify(record, null, 2));
+  await writeFileAtomic(join(runDir, 'run.json'), JSON.stringify(record, null, 2));
   return {
     runDir,
     store: synced.uri,
@@ -106,36 +112,124 @@ async function execute(
   const data = await loadTrainingData(experiment, true);
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
-  if (checkpointDir) Object.assign(state, await loadCheckpoint(checkpointDir, gan));
-
-  const tracker = previousTracking
-    ? await resumeTracking(previousTracking, runDir, warn)
-    : await startTracking(
-        experiment.tracking,
-        {
-          experiment: experiment.tracking.experiment ?? experiment.name,
-          runName: experiment.tracking.run_name ?? runId,
-          tags: systemTags(shareable(original), runDir, backend),
-          folder: runDir,
-          stop: options.stop,
-        },
-        warn,
-      ).catch(async (error) => {
-        // Refused before anything was trained (a bad URI, wrong credentials): leave no half-made run behind.
-        await rm(runDir, { recursive: true, force: true });
-        throw error;
-      });
-  if (!previousTracking) await tracker.logParams(flattenParams(shareable(experiment)));
-  const evaluation = experiment.eval && (await prepareEvaluation(experiment, experiment.eval, warn));
-  if (evaluation && !previousTracking) {
-    // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
-    const timestamp = Date.now();
-    await tracker.logMetrics(
-      Object.entries(evaluation.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })),
+  let unlock: (() => Promise<void>) | undefined;
+  let releaseReserve = async () => {};
+  let tracked = false;
+  try {
+    // The run folder exists before the MLflow run does: a folder that cannot be made fails with nothing to undo.
+    await mkdir(join(runDir, 'samples'), { recursive: true });
+    unlock = await lockRun(runDir);
+    releaseReserve = await reserveSpace(runDir);
+    if (checkpointDir) {
+      Object.assign(state, await loadCheckpoint(checkpointDir, gan));
+      // The steps after the checkpoint are trained again: their first record goes, they are recorded anew.
+      for (const record of ['history.jsonl', 'eval.jsonl']) await truncateRecord(join(runDir, record), state.step);
+    }
+    const tracker = await openTracking(
+      experiment,
+      original,
+      runId,
+      runDir,
+      backend,
+      warn,
+      previousTracking,
+      options.stop,
     );
+    tracked = true;
+    const parts = { experiment, original, runId, runDir, backend, data, gan, state, tracker, warn };
+    return await trainAndRecord(parts, { options, resumed: previousTracking !== undefined, releaseReserve });
+  } catch (error) {
+    // A new run refused before its MLflow run existed leaves no folder behind.
+    if (!checkpointDir && !tracked) await rm(runDir, { recursive: true, force: true }).catch(() => {});
+    throw error;
+  } finally {
+    await releaseReserve();
+    await unlock?.();
+    gan.generator.dispose();
+    gan.discriminator.dispose();
+    gan.optimizers.generator.dispose();
+    gan.optimizers.discriminator.dispose();
   }
+}
 
-  await mkdir(join(runDir, 'samples'), { recursive: true });
+/** Starts the run's tracking record, or reopens it to resume; refused before anything was trained. */
+async function openTracking(
+  experiment: ResolvedExperiment,
+  original: ResolvedExperiment,
+  runId: string,
+  runDir: string,
+  backend: string,
+  warn: (line: string) => void,
+  previousTracking?: { store: string; runId?: string },
+  stop?: AbortSignal,
+): Promise<Tracker> {
+  try {
+    return previousTracking
+      ? await resumeTracking(previousTracking, runDir, warn)
+      : await startTracking(
+          experiment.tracking,
+          {
+            experiment: experiment.tracking.experiment ?? experiment.name,
+            runName: experiment.tracking.run_name ?? runId,
+            tags: systemTags(shareable(original), runDir, backend),
+            folder: runDir,
+            stop,
+          },
+          warn,
+        );
+  } catch (error) {
+    // Refused before anything was trained (a bad URI, wrong credentials, a broken store); execute() removes the
+    // folder of a new run.
+    const store = trackingStore(experiment.tracking);
+    if ((error as Error).name === 'YAMLParseError' && store.kind === 'local') {
+      const broken = (await brokenMetaFile(resolve(store.folder))) ?? `a meta.yaml in ${resolve(store.folder)}`;
+      throw new GxError(
+        'TRACKING_STORE_BROKEN',
+        `${broken}: not valid YAML (${(error as Error).message.split('\n')[0]})`,
+        'repair it, or move its folder out of the MLflow store (MLflow cannot read it either)',
+      );
+    }
+    throw error;
+  }
+}
+
+/** The first meta.yaml of a local MLflow store (an experiment's or a run's) that is not valid YAML. */
+async function brokenMetaFile(store: string): Promise<string | undefined> {
+  for (const id of await readdir(store).catch(() => [])) {
+    const runs = await readdir(join(store, id)).catch(() => []);
+    for (const meta of [join(store, id, 'meta.yaml'), ...runs.map((run) => join(store, id, run, 'meta.yaml'))]) {
+      const text = await readFile(meta, 'utf8').catch(() => undefined);
+      if (text !== undefined && parseDocument(text).errors.length > 0) return meta;
+    }
+  }
+  return undefined;
+}
+
+interface RunParts {
+  experiment: ResolvedExperiment;
+  original: ResolvedExperiment;
+  runId: string;
+  runDir: string;
+  backend: string;
+  data: ImageSet;
+  gan: Gan;
+  state: TrainingState;
+  tracker: Tracker;
+  warn: (line: string) => void;
+}
+
+/**
+ * Trains with the tracking record open. Whatever goes wrong from here on ends the run FAILED, in run.json and in
+ * MLflow (with the error as gx.error), after keeping what can be kept: the metrics in hand, and a checkpoint of
+ * what was trained when the failure came from the environment (a full disk) between two steps.
+ */
+async function trainAndRecord(
+  parts: RunParts,
+  { options, resumed, releaseReserve }: { options: RunOptions; resumed: boolean; releaseReserve: () => Promise<void> },
+): Promise<RunResult> {
+  const { experiment, original, runId, runDir, backend, data, gan, state, tracker, warn } = parts;
+  const checkpointDir = join(runDir, 'checkpoint');
+  const historyFile = join(runDir, 'history.jsonl');
   const record = {
     id: runId,
     name: experiment.name,
@@ -146,52 +240,97 @@ async function execute(
     started: new Date().toISOString(),
     tracking: { store: tracker.store, runId: tracker.runId },
   };
-  await writeFile(join(runDir, 'run.json'), JSON.stringify({ ...record, status: 'RUNNING' }, null, 2));
-  if (!checkpointDir)
-    await writeFile(
-      join(runDir, 'experiment.yaml'),
-      `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(shareable(original))}`,
-    );
-
   const progress = options.progress
     ? createProgress(plannedSteps({ data, train: experiment.train }), experiment.train.epochs)
     : undefined;
   const samples = fixedLatent(experiment.model, experiment.seed);
+  let evaluation: Evaluation | undefined;
   let history: string[] = [];
   let points: MetricPoint[] = [];
   let last: StepMetrics = {};
   let lastFlush = Date.now();
-  // Metrics are kept in memory for up to 100 steps or 5 seconds and written in one go, off the step path.
+  // Whether training stands between two steps (in a hook, or done): a checkpoint of it then is a true one.
+  let betweenSteps = false;
+
+  // MLflow keeps every value logged: a step trained again after a resume is not logged again (see logged-steps.ts).
+  let logged = resumed ? await loggedSteps(record.tracking, runDir) : new Map<string, number>();
+  let loggedUnsure = false;
+  const track = async (batch: MetricPoint[]) => {
+    // A failed write may have reached part of the store: read again what it holds.
+    if (loggedUnsure) logged = await loggedSteps({ store: tracker.store, runId: tracker.runId }, runDir);
+    const fresh = batch.filter(({ key, step }) => step > (logged.get(key) ?? -1));
+    loggedUnsure = true;
+    await tracker.logMetrics(fresh);
+    loggedUnsure = false;
+    for (const { key, step } of fresh) logged.set(key, Math.max(step, logged.get(key) ?? -1));
+  };
+  // Metrics are kept in memory for up to 100 steps or 5 seconds and written in one go, off the step path. A batch
+  // is taken out before it is written and put back if the write fails: never written twice, never dropped.
   const flushHistory = async () => {
-    if (history.length > 0) await appendFile(join(runDir, 'history.jsonl'), `${history.join('\n')}\n`);
-    if (points.length > 0) await tracker.logMetrics(points);
-    [history, points, lastFlush] = [[], [], Date.now()];
+    const lines = history;
+    history = [];
+    await appendRecord(historyFile, lines).catch((error) => {
+      history = lines.concat(history);
+      throw error;
+    });
+    const batch = points;
+    points = [];
+    if (batch.length > 0) {
+      await track(batch).catch((error) => {
+        points = batch.concat(points);
+        throw error;
+      });
+    }
+    lastFlush = Date.now();
+  };
+  let checkpointedAt = -1;
+  const checkpoint = async () => {
+    if (checkpointedAt === state.step) return; // the end of an epoch that is also the end of the run
+    await flushHistory();
+    // The steps a checkpoint says are done are on disk first: a resume never finds fewer.
+    await syncRecord(historyFile);
+    await saveCheckpoint(checkpointDir, gan, state);
+    checkpointedAt = state.step;
   };
   let evaluatedAt = -1;
+  const lastEvaluation: Record<string, number> = {};
   const evaluate = async (epoch: number) => {
     if (!evaluation || evaluatedAt === state.step) return;
     evaluatedAt = state.step;
     const metrics = evaluation.evaluate(gan.generator);
-    await appendFile(join(runDir, 'eval.jsonl'), `${JSON.stringify({ step: state.step, epoch, ...metrics })}\n`);
+    await appendRecord(join(runDir, 'eval.jsonl'), [JSON.stringify({ step: state.step, epoch, ...metrics })]);
     const timestamp = Date.now();
-    await tracker.logMetrics(
-      Object.entries(metrics).map(([key, value]) => ({ key, value, step: state.step, timestamp })),
-    );
+    await track(Object.entries(metrics).map(([key, value]) => ({ key, value, step: state.step, timestamp })));
     if (options.progress) process.stderr.write(`evaluation at step ${state.step}: ${formatMetrics(metrics)}\n`);
     Object.assign(lastEvaluation, metrics);
   };
-  const lastEvaluation: Record<string, number> = {};
   const saveSamples = async (name: string) => {
     const grid = sampleGrid(gan.generator, samples);
     const file = join(runDir, 'samples', `${name}.png`);
-    await writeFile(file, encodePng(grid));
+    await writeFileAtomic(file, encodePng(grid));
     await tracker.logArtifact(file, 'samples');
     await tracker.logImage('samples', state.step, grid);
   };
 
   try {
+    if (!resumed) await tracker.logParams(flattenParams(shareable(experiment)));
+    const evalConfig = experiment.eval?.enabled === false ? undefined : experiment.eval;
+    evaluation = evalConfig && (await prepareEvaluation(experiment, evalConfig, warn));
+    if (evaluation && !resumed) {
+      // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
+      const timestamp = Date.now();
+      await track(Object.entries(evaluation.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })));
+    }
+    await writeFileAtomic(join(runDir, 'run.json'), JSON.stringify({ ...record, status: 'RUNNING' }, null, 2));
+    if (!resumed)
+      await writeFileAtomic(
+        join(runDir, 'experiment.yaml'),
+        `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(shareable(original))}`,
+      );
+
     await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
       async step(current, metrics) {
+        betweenSteps = true;
         last = metrics;
         const timestamp = Date.now();
         history.push(JSON.stringify({ step: current.step, epoch: current.epoch, time: timestamp, ...finite(metrics) }));
@@ -207,26 +346,26 @@ async function execute(
         }
         progress?.step(current.step, current.epoch, metrics);
         if (history.length >= 100 || timestamp - lastFlush > 5000) await flushHistory();
-        const everySteps = experiment.eval?.every_steps ?? 0;
+        const everySteps = evalConfig?.every_steps ?? 0;
         if (everySteps > 0 && current.step % everySteps === 0) await evaluate(current.epoch);
+        betweenSteps = false;
       },
       async epochEnd(current, means) {
+        betweenSteps = true;
         progress?.epoch(current.epoch, means);
         const { sample_every, checkpoint_every } = experiment.train;
-        if (experiment.eval && experiment.eval.every > 0 && current.epoch % experiment.eval.every === 0)
-          await evaluate(current.epoch);
+        if (evalConfig && evalConfig.every > 0 && current.epoch % evalConfig.every === 0) await evaluate(current.epoch);
         if (sample_every > 0 && current.epoch % sample_every === 0) await saveSamples(`epoch-${pad(current.epoch)}`);
-        if (checkpoint_every > 0 && current.epoch % checkpoint_every === 0) {
-          await flushHistory();
-          await saveCheckpoint(join(runDir, 'checkpoint'), gan, current);
-        }
+        if (checkpoint_every > 0 && current.epoch % checkpoint_every === 0) await checkpoint();
+        betweenSteps = false;
       },
       shouldStop: options.shouldStop,
     });
+    betweenSteps = true;
     progress?.clear();
     await flushHistory();
     await saveSamples(`step-${pad(state.step, 6)}`);
-    await saveCheckpoint(join(runDir, 'checkpoint'), gan, state);
+    await checkpoint();
     await saveLayersModel(gan.generator, join(runDir, 'model'));
     await evaluate(state.epoch);
     for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
@@ -234,7 +373,7 @@ async function execute(
     const status = options.shouldStop?.() ? 'STOPPED' : 'FINISHED';
     await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');
     record.tracking.runId = tracker.runId;
-    await writeFile(
+    await writeFileAtomic(
       join(runDir, 'run.json'),
       JSON.stringify({ ...record, status, finished: new Date().toISOString(), state }, null, 2),
     );
@@ -248,24 +387,36 @@ async function execute(
       modelDir: join(runDir, 'model'),
       tracking: record.tracking,
     };
-  } catch (error) {
+  } catch (thrown) {
+    const error = describeSystemError(thrown) ?? (thrown as Error);
     progress?.clear();
-    await flushHistory();
-    await tracker.setTags({ 'gx.error': (error as Error).message });
-    await tracker.end('FAILED');
+    // A full disk: the reserve makes room to record the end of the run.
+    await releaseReserve();
+    const keep = async (what: string, action: () => Promise<void>) => {
+      try {
+        await action();
+        return true;
+      } catch (failure) {
+        warn(`could not ${what}: ${(describeSystemError(failure) ?? (failure as Error)).message}`);
+        return false;
+      }
+    };
+    const recorded = await keep('write the last metrics', flushHistory);
+    // Only a failure of the environment, between steps, leaves a state worth a checkpoint (not a diverged one).
+    if (recorded && betweenSteps && error !== thrown) await keep('save a checkpoint', checkpoint);
+    await keep('record the error in MLflow', () => tracker.setTags({ 'gx.error': error.message }));
+    await keep('mark the MLflow run FAILED', () => tracker.end('FAILED'));
     record.tracking.runId = tracker.runId;
-    await writeFile(
-      join(runDir, 'run.json'),
-      JSON.stringify({ ...record, status: 'FAILED', error: (error as Error).message, state }, null, 2),
+    await keep('write run.json', () =>
+      writeFileAtomic(
+        join(runDir, 'run.json'),
+        JSON.stringify({ ...record, status: 'FAILED', error: error.message, state }, null, 2),
+      ),
     );
     throw error;
   } finally {
     disposeLatent(samples);
     evaluation?.dispose();
-    gan.generator.dispose();
-    gan.discriminator.dispose();
-    gan.optimizers.generator.dispose();
-    gan.optimizers.discriminator.dispose();
   }
 }
 
@@ -278,7 +429,20 @@ function formatMetrics(metrics: Record<string, number>): string {
 async function loadTrainingData(experiment: ResolvedExperiment, download: boolean): Promise<ImageSet> {
   const dataset = datasets.get(experiment.data.type);
   const set = await dataset.load(experiment.data, 'train', { cacheDir: cacheDir(), download });
+  checkLabels(set, experiment.model.num_classes);
   return firstExamples(set, experiment.data.limit);
+}
+
+/** A conditional model embeds each label: one past its classes would be read out of bounds, silently. */
+function checkLabels(set: ImageSet, classes: number): void {
+  if (classes === 0) return;
+  const at = set.labels.findIndex((label) => label >= classes);
+  if (at < 0) return;
+  throw new GxError(
+    'DATA_LABELS',
+    `${set.files[1]?.path ?? set.dataset}: label ${set.labels[at]} (example ${at}) is not a class of the model: model.num_classes is ${classes}`,
+    `set model.num_classes to ${Math.max(...set.labels) + 1} (labels 0 to ${Math.max(...set.labels)}), or 0 for an unconditional GAN`,
+  );
 }
 
 /** The models an experiment builds, layer by layer, with their parameter counts: what `gx run --dry-run` shows. */
@@ -319,6 +483,16 @@ function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefin
 
 function runsDir(options: Pick<RunOptions, 'runsDir'>): string {
   return resolve(options.runsDir ?? process.env.GX_RUNS_DIR ?? 'runs');
+}
+
+/** A run folder's run.json. */
+async function readRunRecord(runDir: string) {
+  const file = join(runDir, 'run.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new GxError('RUN_UNREADABLE', `${file}: ${(error as Error).message}`, 'is it a run folder of gx?');
+  }
 }
 
 /** A run given as a folder, or as an id under the runs folder. */

@@ -20,15 +20,26 @@ export function fixedLatent(model: ModelConfig, seed: number, classes?: number[]
   );
 }
 
+/** Images G draws at once: its activations for a large --count would not fit in memory in one batch. */
+const CHUNK = 250;
+
 /** Draws G's images for `latent` (inference mode) and tiles them into one image, COLUMNS per row, 2 px apart. */
 export function sampleGrid(generator: tfl.LayersModel, latent: LatentBatch): Image {
-  const images = tf.tidy(() => {
-    const out = generator.predict(generatorInputs(latent)) as tf.Tensor4D;
-    return tf.cast(tf.clipByValue(tf.add(tf.mul(out, 127.5), 127.5), 0, 255), 'int32');
-  });
-  const [count, height, width, channels] = images.shape;
-  const pixels = images.dataSync();
-  images.dispose();
+  const count = latent.z.shape[0];
+  let pixels = new Uint8Array(0);
+  let [height, width, channels] = [0, 0, 0];
+  for (let start = 0; start < count; start += CHUNK) {
+    const size = Math.min(CHUNK, count - start);
+    const images = tf.tidy(() => {
+      const inputs = generatorInputs(latent).map((input) => tf.slice(input, [start, 0], [size, -1]));
+      const out = generator.predict(inputs) as tf.Tensor4D;
+      return tf.cast(tf.clipByValue(tf.add(tf.mul(out, 127.5), 127.5), 0, 255), 'int32');
+    });
+    [height, width, channels] = images.shape.slice(1) as [number, number, number];
+    if (start === 0) pixels = new Uint8Array(count * height * width * channels);
+    pixels.set(images.dataSync(), start * height * width * channels);
+    images.dispose();
+  }
   const gap = 2;
   const columns = Math.min(COLUMNS, count);
   const rows = Math.ceil(count / columns);

@@ -4,9 +4,9 @@ import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { writeFileAtomic } from '../atomic-files.js';
 import { GxError } from '../errors.js';
 import { assertMlflowKey } from '../mlflow-names.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
 import type { MetricPoint, RunStatus, Tracker } from './tracker.js';
 

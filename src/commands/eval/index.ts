@@ -38,6 +38,7 @@ export default class Eval extends GxCommand {
     await selectBackend(flags.backend as 'auto');
     const experiment = await loadExperiment(join(flags.run, 'experiment.yaml'));
     const config: EvalConfig = {
+      enabled: true,
       every: 0,
       every_steps: 0,
       samples: flags.samples ?? experiment.eval?.samples ?? 10000,

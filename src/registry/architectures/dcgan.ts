@@ -16,12 +16,14 @@ export const dcgan: Architecture = {
       width: {
         type: 'integer',
         minimum: 1,
+        maximum: 512,
         default: 64,
-        description: 'Channels at 28x28 in D and at 14x14 in G; doubled at the next coarser resolution',
+        description: 'Channels at 28x28 in D and at 14x14 in G; doubled at the next coarser resolution (at most 512)',
       },
       depth: {
         type: 'integer',
         minimum: 1,
+        maximum: 8,
         default: 1,
         description: 'Convolutions per resolution (the first of D and the last of G change the resolution)',
       },

@@ -1,0 +1,45 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Per metric, the last step a run's tracking record already holds. MLflow keeps every value logged, so a resumed run,
+ * which trains the steps after its checkpoint again, logs only the steps past these. Read from the record itself
+ * (the local store's metric files, or the outbox journal of a server run, sent or not), so a crash between writing
+ * history.jsonl and the record cannot make it wrong, and a store left uneven (a full disk) is evened out.
+ */
+export async function loggedSteps(
+  recorded: { store: string; runId?: string },
+  runDir: string,
+): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  const saw = (key: string, step: number) => {
+    if (Number.isFinite(step) && step > (last.get(key) ?? Number.NEGATIVE_INFINITY)) last.set(key, step);
+  };
+  if (recorded.store === 'none') return last;
+  if (/^https?:/.test(recorded.store)) {
+    for (const line of (await readOrEmpty(join(runDir, 'mlflow', 'outbox.jsonl'))).split('\n')) {
+      try {
+        const operation = JSON.parse(line);
+        if (operation.op === 'metrics') for (const point of operation.points) saw(point.key, point.step);
+      } catch {
+        // a line a crash cut short: the outbox never sends it either
+      }
+    }
+    return last;
+  }
+  for (const experiment of await readdir(recorded.store).catch(() => [])) {
+    const metrics = join(recorded.store, experiment, recorded.runId ?? '', 'metrics');
+    const entries = await readdir(metrics, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      const key = path.slice(metrics.length + 1);
+      for (const line of (await readOrEmpty(path)).split('\n')) saw(key, Number(line.split(' ')[2]));
+    }
+  }
+  return last;
+}
+
+async function readOrEmpty(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch(() => '');
+}

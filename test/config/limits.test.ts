@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { resolveExperiment } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+import { gx, tempDir } from '../helpers/cli.js';
+import { tinyYaml } from '../helpers/experiments.js';
+
+function problems(yaml: string, overrides: string[] = []): string[] {
+  try {
+    resolveExperiment('x.yaml', yaml, { overrides });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('limits in the schema', () => {
+  it('takes seeds that are exact: whole numbers 0 .. 2^32-1, not 1e300 (which was seed 0)', () => {
+    assert.deepEqual(problems(tinyYaml, ['seed=4294967295']), []);
+    assert.match(problems(tinyYaml, ['seed=1e300']).join('\n'), /seed must be <= 4294967295/);
+    assert.match(problems(tinyYaml, ['seed=4294967296']).join('\n'), /seed must be <= 4294967295/);
+    assert.match(
+      problems(`${tinyYaml}sweep: { seed: 1e20, parameters: { seed: [1, 2] } }\n`).join('\n'),
+      /sweep\.seed must be <= 4294967295/,
+    );
+  });
+
+  it('refuses names too long for a folder or for MLflow, and odd characters', () => {
+    assert.deepEqual(problems(tinyYaml, [`name=${'n'.repeat(100)}`]), []);
+    assert.match(problems(tinyYaml, [`name=${'n'.repeat(300)}`]).join('\n'), /name must have at most 100 characters/);
+    assert.match(
+      problems(tinyYaml, [`tracking.run_name=${'r'.repeat(300)}`]).join('\n'),
+      /tracking\.run_name must have at most 250 characters/,
+    );
+    assert.match(
+      problems(tinyYaml, [`tracking.experiment=${'e'.repeat(600)}`]).join('\n'),
+      /tracking\.experiment must have at most 500 characters/,
+    );
+    assert.match(problems(tinyYaml, ['tracking.run_name=a\nb']).join('\n'), /tracking\.run_name/);
+  });
+
+  it('bounds every value that sizes memory', () => {
+    const found = problems(tinyYaml, [
+      'model.latent_size=100000000',
+      'model.num_classes=100000',
+      'model.width=100000',
+      'model.depth=1000',
+      'train.batch_size=1000000',
+      'train.g_batch_multiplier=1000',
+      'train.n_critic=100000',
+      'eval.samples=10000000',
+    ]).join('\n');
+    for (const path of [
+      'model.latent_size',
+      'model.num_classes',
+      'model.width',
+      'model.depth',
+      'train.batch_size',
+      'train.g_batch_multiplier',
+      'train.n_critic',
+      'eval.samples',
+    ])
+      assert.match(found, new RegExp(`${path.replace('.', '\\.')} must be <= \\d+`), path);
+  });
+
+  it('validates a 0.7 MB file of 40000 keys in linear time, and still finds a key given twice', () => {
+    const dir = tempDir();
+    const tags = Array.from({ length: 40_000 }, (_, i) => `    key${i}: v${i}`).join('\n');
+    const big = `${tinyYaml}tracking:\n  tags:\n${tags}\n`;
+    assert.ok(big.length > 700_000);
+    writeFileSync(join(dir, 'big.yaml'), big);
+    const started = Date.now();
+    const result = gx(['validate', 'big.yaml'], { cwd: dir });
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(Date.now() - started < 8000, `took ${Date.now() - started} ms`);
+
+    writeFileSync(join(dir, 'twice.yaml'), `${big}    key7: again\n`);
+    const twice = gx(['validate', 'twice.yaml'], { cwd: dir });
+    assert.equal(twice.status, 1);
+    const line = (text: string) => big.slice(0, big.indexOf(text)).split('\n').length;
+    const again = big.split('\n').length;
+    assert.ok(
+      twice.stderr.includes(`twice.yaml:${again}:5: key "key7" is given twice (first at line ${line('    key7:')})`),
+      twice.stderr,
+    );
+  });
+
+  it('refuses a file larger than 1 MB before parsing it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'huge.yaml'), `${tinyYaml}description: "${'x'.repeat(1_100_000)}"\n`);
+    const result = gx(['validate', 'huge.yaml'], { cwd: dir });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^huge\.yaml: 1\.1 MB is too large for an experiment file \(at most 1 MB\)\n/);
+  });
+
+  it('reports the billion laughs (too many aliases) as a problem in the file', () => {
+    const dir = tempDir();
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      lines.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    }
+    writeFileSync(join(dir, 'laughs.yaml'), `${lines.join('\n')}\n`);
+    const result = gx(['validate', 'laughs.yaml'], { cwd: dir });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^laughs\.yaml:\d+:\d+: .*aliases/m);
+    assert.doesNotMatch(result.stderr, /bug in gx/);
+  });
+});
