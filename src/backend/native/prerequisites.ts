@@ -2,21 +2,8 @@ import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { GxError } from '../../errors.js';
-import { exec } from './exec.js';
 import { nativeRoot } from './layout.js';
-
-/** The programs an install runs, each found before anything is downloaded. */
-export interface Toolchain {
-  python: string;
-  /** The C++ compiler node-gyp's makefiles use (CXX). */
-  compiler: string;
-  /** node-gyp's script, run with this Node. */
-  nodeGyp: string;
-  /** npm's script, run with this Node (for `npm pack`). */
-  npm: string;
-  /** The folder whose include/node holds this Node's C headers. */
-  nodeDir: string;
-}
+import { exec, type Toolchain } from './shell.js';
 
 /** A prerequisite that is not there, and how to get it. */
 interface Missing {
