@@ -40,10 +40,10 @@ export async function selectBackend(requested: BackendName): Promise<string> {
   throw new GxError(
     'BACKEND_UNAVAILABLE',
     requested === 'tensorflow'
-      ? `native TensorFlow cannot be loaded here: ${nativeProblem()}`
+      ? `native TensorFlow ${nativeProblem()}`
       : `the ${requested} backend cannot be loaded here`,
     requested === 'tensorflow'
-      ? 'gx backend install builds it; gx backend status says what is there'
+      ? 'gx backend status says what is there; --backend auto trains on wasm meanwhile'
       : 'use --backend auto',
   );
 }
@@ -76,7 +76,10 @@ async function prepare(name: string): Promise<boolean> {
 async function loadNative(): Promise<{ source: string } | { problem: string }> {
   const problems: string[] = [];
   for (const install of await findInstalls()) {
-    if (install.unusable) continue;
+    if (install.unusable) {
+      problems.push(`${install.dir} is ${install.unusable}`);
+      continue;
+    }
     try {
       loadInstall(install.dir, install.manifest.napi);
       return { source: install.dir };
@@ -94,7 +97,8 @@ async function loadNative(): Promise<{ source: string } | { problem: string }> {
       if (code !== 'ERR_MODULE_NOT_FOUND') problems.push(`${pkg} does not load: ${firstLine(error)}`);
     }
   }
-  return { problem: problems.length > 0 ? problems.join('; ') : NOT_INSTALLED };
+  if (problems.length === 0) return { problem: NOT_INSTALLED };
+  return { problem: `cannot be loaded: ${problems.join('; ')} (gx backend install builds one that loads here)` };
 }
 
 function firstLine(error: unknown): string {

@@ -9,11 +9,13 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
@@ -188,6 +190,87 @@ describe('the native backend from the cache', () => {
     assert.equal(cores.length, 1, cores.join(', '));
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'tensorflow'));
     assert.equal(tf.sum(tf.tensor([1, 2, 3])).dataSync()[0], 6);
+  });
+});
+
+/** The real install, in a cache of its own: hard links where the disk allows, so that it costs no copy. */
+async function installCopy(): Promise<{ cache: string; dir: string; binding: string }> {
+  const [install] = await findInstalls();
+  const cache = tempDir();
+  const dir = join(cache, 'native', basename(install.dir));
+  mkdirSync(join(cache, 'native'));
+  try {
+    execFileSync('cp', ['-al', install.dir, dir]);
+  } catch {
+    execFileSync('cp', ['-r', install.dir, dir]);
+  }
+  const binding = join(
+    dir,
+    'node_modules/@tensorflow/tfjs-node',
+    `lib/napi-v${install.manifest.napi}/tfjs_binding.node`,
+  );
+  return { cache, dir, binding };
+}
+
+/** Replaces a file with new bytes (a new file: the hard-linked original stays whole). */
+function replaceFile(path: string, bytes: Uint8Array | string): void {
+  rmSync(path);
+  writeFileSync(path, bytes);
+}
+
+describe('a damaged install: said in one line, never loaded, rebuilt by gx backend install', () => {
+  it('a binding cut short (it would crash the process that maps it)', async () => {
+    const { cache, binding } = await installCopy();
+    const whole = readFileSync(binding);
+    replaceFile(binding, whole.subarray(0, whole.length >> 1));
+    const status = gx(['backend', 'status'], { env: { GX_CACHE_DIR: cache } });
+    assert.equal(status.status, 0, status.stderr);
+    assert.match(status.stdout, /^backend: wasm$/m);
+    assert.match(
+      status.stdout,
+      new RegExp(
+        `damaged: lib/napi-v\\d+/tfjs_binding.node is ${whole.length >> 1} bytes, it was built as ${whole.length}`,
+      ),
+    );
+    const dir = tinyIn('damaged');
+    const run = gx(['run', 'damaged.yaml', '--backend', 'tensorflow', '--max-steps', '1'], {
+      cwd: dir,
+      env: { GX_CACHE_DIR: cache },
+    });
+    assert.equal(run.status, 1);
+    assert.match(
+      run.stderr,
+      /^native TensorFlow cannot be loaded: .* is damaged: .*\(gx backend install builds one that loads here\)\nhint: /,
+    );
+    const install = gx(['backend', 'install'], { env: { GX_CACHE_DIR: cache, ...pipAt('http://127.0.0.1:9/simple') } });
+    assert.match(install.stderr, /^rebuilding .*: damaged: lib\/napi-v\d+\/tfjs_binding.node is/m);
+    assert.match(install.stderr, /^pip cannot get tensorflow-cpu/m);
+  });
+
+  it('a binding zeroed in place (same size): install finds it does not load, and rebuilds', async () => {
+    const { cache, binding } = await installCopy();
+    replaceFile(binding, new Uint8Array(readFileSync(binding).length));
+    const install = gx(['backend', 'install'], { env: { GX_CACHE_DIR: cache, ...pipAt('http://127.0.0.1:9/simple') } });
+    assert.equal(install.status, 1);
+    assert.match(install.stderr, /^rebuilding .*: it does not load \(exit 1\): .*invalid ELF header/m);
+  });
+
+  it('manifests of the wrong shape, or none, are damaged installs, not a crash', async () => {
+    const { cache, dir } = await installCopy();
+    replaceFile(join(dir, 'manifest.json'), '{}');
+    mkdirSync(join(cache, 'native', 'tensorflow-9.9.9-elsewhere'));
+    writeFileSync(join(cache, 'native', 'tensorflow-9.9.9-elsewhere', 'manifest.json'), '[]');
+    mkdirSync(join(cache, 'native', 'no-manifest'));
+    const status = gx(['backend', 'status', '--json'], { env: { GX_CACHE_DIR: cache } });
+    assert.equal(status.status, 0, status.stderr);
+    const { backend, installs } = JSON.parse(status.stdout);
+    assert.equal(backend, 'wasm');
+    assert.equal(installs.length, 3);
+    for (const install of installs)
+      assert.match(install.unusable, /^damaged: its manifest.json is missing or unreadable$/);
+    const removed = gx(['backend', 'remove'], { env: { GX_CACHE_DIR: cache } });
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.deepEqual(leftIn(cache), []);
   });
 });
 

@@ -5,7 +5,7 @@ import { GxError } from '../../errors.js';
 import { npmPack } from './download.js';
 import { type NativeManifest, tfjsVersion } from './layout.js';
 import { tfjsCoreStub } from './load.js';
-import { type InstallShell, lastErrorLine } from './shell.js';
+import { exec, type Finished, type InstallShell, lastErrorLine } from './shell.js';
 
 /** What TensorFlow's C API headers need of the wheel's include/ folder (the binding includes c_api.h). */
 const headerPatterns = [
@@ -89,29 +89,31 @@ export async function buildBinding(shell: InstallShell, pkg: string): Promise<nu
 }
 
 /**
- * Loads the new build in a process of its own (a library that does not load, or crashes, must not take gx with it)
- * and compares a convolution's gradients with the cpu backend's.
+ * Loads a build in a process of its own (a library that does not load, or crashes, must not take gx with it) and
+ * compares a convolution's gradients with the cpu backend's: what it reports, or why it is not fit to use.
  */
-export async function checkBuild(
-  shell: InstallShell,
+export async function probeBuild(
   dir: string,
   napi: number,
   tfVersion: string,
-): Promise<NativeManifest['check']> {
+  run: (program: string, args: string[]) => Promise<Finished> = exec,
+): Promise<{ check: NativeManifest['check'] } | { problem: string }> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'check.js');
-  const result = await shell.exec(process.execPath, [script, dir, String(napi)]);
-  const check = result.code === 0 ? (JSON.parse(result.stdout) as NativeManifest['check']) : undefined;
-  if (!check)
-    throw new GxError(
-      'NATIVE_CHECK',
-      `the new binding does not load: ${lastErrorLine(result.stderr)}`,
-      `the build output is in ${shell.logPath}`,
-    );
+  const result = await run(process.execPath, [script, dir, String(napi)]);
+  if (result.code !== 0)
+    return { problem: `it does not load (${result.signal ?? `exit ${result.code}`}): ${lastErrorLine(result.stderr)}` };
+  const check = JSON.parse(result.stdout) as NativeManifest['check'];
   if (check.tfVersion !== tfVersion || !(check.convGradientMaxError < 1e-4))
-    throw new GxError(
-      'NATIVE_CHECK',
-      `the new binding reports TensorFlow ${check.tfVersion} and a gradient error of ${check.convGradientMaxError} against the cpu backend`,
-      `expected TensorFlow ${tfVersion} and an error below 1e-4; the build output is in ${shell.logPath}`,
-    );
-  return check;
+    return {
+      problem: `it reports TensorFlow ${check.tfVersion} and a gradient error of ${check.convGradientMaxError} against the cpu backend, not ${tfVersion} and below 1e-4`,
+    };
+  return { check };
+}
+
+/** probeBuild() for a new build, whose failure ends the install. */
+export async function checkBuild(shell: InstallShell, dir: string, napi: number, tfVersion: string) {
+  const probe = await probeBuild(dir, napi, tfVersion, (program, args) => shell.exec(program, args));
+  if ('problem' in probe)
+    throw new GxError('NATIVE_CHECK', `the new binding: ${probe.problem}`, `the build output is in ${shell.logPath}`);
+  return probe.check;
 }

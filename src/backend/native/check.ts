@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-layers';
 import { loadInstall } from './load.js';
 
 const [dir, napi] = process.argv.slice(2);
+tf.env().set('PROD', true); // no "install tfjs-node" notice in the install's log
 const binding = loadInstall(dir, Number(napi));
 
 function convolutionGradients(backend: string): Float32Array[] {

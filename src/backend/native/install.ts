@@ -3,10 +3,11 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GxError } from '../../errors.js';
-import { buildBinding, checkBuild, unpackTensorflow, unpackTfjsNode } from './build.js';
+import { buildBinding, checkBuild, probeBuild, unpackTensorflow, unpackTfjsNode } from './build.js';
 import { downloadWheels } from './download.js';
 import {
   DEFAULT_TF_VERSION,
+  findInstalls,
   installFolder,
   type NativeInstall,
   type NativeManifest,
@@ -14,7 +15,6 @@ import {
   nativeRoot,
   nativeVariants,
   packageFolder,
-  readManifest,
   tfjsVersion,
 } from './layout.js';
 import { findToolchain } from './prerequisites.js';
@@ -39,18 +39,22 @@ const freeBytesNeeded = { tensorflow: 2.5e9, 'tensorflow-gpu': 12e9 } as const;
  */
 export async function installNative(options: InstallOptions): Promise<NativeInstall & { reused: boolean }> {
   // The version names a folder and a pip requirement: only a release number may stand there.
-  if (!/^\d{1,3}(\.\d{1,3}){1,2}((a|b|rc)\d{1,3})?$/.test(options.tfVersion))
+  if (!/^\d{1,3}\.\d{1,3}\.\d{1,3}((a|b|rc)\d{1,3})?$/.test(options.tfVersion))
     throw new GxError(
       'NATIVE_VERSION',
       `--tf-version ${JSON.stringify(options.tfVersion.slice(0, 40))} is not a TensorFlow release number`,
       `give one like ${DEFAULT_TF_VERSION}; \`pip index versions tensorflow-cpu\` lists them`,
     );
   const target = installFolder(options.variant, options.tfVersion);
-  const existing = await readManifest(target);
-  if (existing && !options.force) return { dir: target, manifest: existing, reused: true };
+  await removeAbandonedFolders();
+  const existing = (await findInstalls()).find((install) => install.dir === target);
+  if (existing && !options.force) {
+    const problem = existing.unusable ?? (await usableInstallProblem(existing));
+    if (!problem) return { ...existing, reused: true };
+    options.log(`rebuilding ${target}: ${problem}`);
+  }
   const tools = await findToolchain(freeBytesNeeded[options.variant]);
   await mkdir(nativeRoot(), { recursive: true });
-  await removeAbandonedFolders();
   const staging = await mkdtemp(join(nativeRoot(), `.staging-${process.pid}-`));
   const logPath = join(nativeRoot(), 'install.log');
   const log = createWriteStream(logPath);
@@ -83,7 +87,7 @@ export async function installNative(options: InstallOptions): Promise<NativeInst
       platform: process.platform,
       arch: process.arch,
       wheels: wheels.map((wheel) => wheel.split('/').at(-1) ?? wheel),
-      libraries: await librarySizes(join(pkg, 'deps')),
+      libraries: await librarySizes(pkg),
       check,
       installedAt: new Date().toISOString(),
     };
@@ -99,15 +103,22 @@ export async function installNative(options: InstallOptions): Promise<NativeInst
   }
 }
 
-async function librarySizes(deps: string): Promise<Record<string, number>> {
+/** The shared libraries and the binding, by path in the package folder, with their sizes (checked before loading). */
+async function librarySizes(pkg: string): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
-  for (const entry of await readdir(deps, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && /\.so(\.|$)/.test(entry.name)) {
+  for (const entry of await readdir(pkg, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && /\.so(\.|$)|\.node$/.test(entry.name)) {
       const path = join(entry.parentPath, entry.name);
-      sizes[path.slice(deps.length + 1)] = (await stat(path)).size;
+      sizes[path.slice(pkg.length + 1)] = (await stat(path)).size;
     }
   }
   return sizes;
+}
+
+/** An install whose files are all there can still fail to load (a library zeroed in place): try it, apart. */
+async function usableInstallProblem({ dir, manifest }: NativeInstall): Promise<string | undefined> {
+  const probe = await probeBuild(dir, manifest.napi, manifest.tensorflow);
+  return 'problem' in probe ? probe.problem : undefined;
 }
 
 async function syncTree(dir: string): Promise<void> {
@@ -126,8 +137,8 @@ async function replaceFolder(build: string, target: string): Promise<void> {
 }
 
 /** Folders left by an install that was killed (its process is gone). */
-async function removeAbandonedFolders(): Promise<void> {
-  for (const name of await readdir(nativeRoot())) {
+export async function removeAbandonedFolders(): Promise<void> {
+  for (const name of await readdir(nativeRoot()).catch(() => [])) {
     const pid = /^\.(?:staging|old)-(\d+)-/.exec(name)?.[1];
     if (pid && !isRunning(Number(pid))) await rm(join(nativeRoot(), name), { recursive: true, force: true });
   }

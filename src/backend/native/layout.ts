@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cacheDir } from '../../data/cache-dir.js';
@@ -26,7 +26,7 @@ export interface NativeManifest {
   platform: string;
   arch: string;
   wheels: string[];
-  /** Shared libraries under the package's deps/, with their sizes in bytes. */
+  /** The shared libraries and the binding, by their paths in tfjs-node's package folder, with their sizes in bytes. */
   libraries: Record<string, number>;
   check: { tfVersion: string; convGradientMaxError: number };
   installedAt: string;
@@ -35,6 +35,8 @@ export interface NativeManifest {
 export interface NativeInstall {
   dir: string;
   manifest: NativeManifest;
+  /** Why this gx cannot load it (built for another tfjs, a library cut short, ...), if it cannot. */
+  unusable?: string;
 }
 
 /** gx's tfjs-core version: the binding's JavaScript side must be the tfjs-node release of the same version. */
@@ -56,39 +58,77 @@ export function packageFolder(installDir: string): string {
 }
 
 /**
- * Every complete install in the cache, each with the reason this gx cannot load it, if there is one; those it can
- * load first, in the order `auto` tries them: the GPU build first, then the newest TensorFlow.
+ * Every install in the cache, each with the reason this gx cannot load it, if there is one; those it can load first,
+ * in the order `auto` tries them: the GPU build first, then the newest TensorFlow. A folder whose manifest is missing
+ * or unreadable is listed as a damaged install of unknown variant, so that status shows it and install replaces it.
  */
-export async function findInstalls(): Promise<(NativeInstall & { unusable?: string })[]> {
-  const installs = [];
+export async function findInstalls(): Promise<NativeInstall[]> {
+  const installs: NativeInstall[] = [];
   for (const name of await readdir(nativeRoot()).catch(() => [])) {
-    if (name.startsWith('.')) continue;
+    if (name.startsWith('.') || name.endsWith('.log')) continue;
     const dir = join(nativeRoot(), name);
     const manifest = await readManifest(dir);
-    if (manifest) installs.push({ dir, manifest, unusable: whyNotLoadable(manifest) });
+    if (manifest) installs.push({ dir, manifest, unusable: await whyNotLoadable(dir, manifest) });
+    else
+      installs.push({
+        dir,
+        manifest: unknownManifest,
+        unusable: 'damaged: its manifest.json is missing or unreadable',
+      });
   }
   return installs.sort(
     (a, b) =>
       Number(Boolean(a.unusable)) - Number(Boolean(b.unusable)) ||
-      Number(nativeVariants[b.manifest.variant]?.cuda) - Number(nativeVariants[a.manifest.variant]?.cuda) ||
+      Number(nativeVariants[b.manifest.variant].cuda) - Number(nativeVariants[a.manifest.variant].cuda) ||
       b.manifest.tensorflow.localeCompare(a.manifest.tensorflow, 'en', { numeric: true }),
   );
 }
 
-export async function readManifest(dir: string): Promise<NativeManifest | undefined> {
+/** The manifest of a complete install: undefined where there is none, or it is not one gx wrote. */
+async function readManifest(dir: string): Promise<NativeManifest | undefined> {
   try {
-    return JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as NativeManifest;
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    const fields = ['tensorflow', 'tfjsNode', 'platform', 'arch', 'installedAt'];
+    const valid =
+      manifest?.variant in nativeVariants &&
+      fields.every((field) => typeof manifest[field] === 'string') &&
+      Number.isInteger(manifest.napi) &&
+      typeof manifest.libraries === 'object' &&
+      manifest.libraries !== null &&
+      Object.values(manifest.libraries).every((size) => typeof size === 'number');
+    return valid ? (manifest as NativeManifest) : undefined;
   } catch {
     return undefined;
   }
 }
 
-function whyNotLoadable(manifest: NativeManifest): string | undefined {
-  if (!(manifest.variant in nativeVariants)) return `unknown variant ${manifest.variant}`;
+const unknownManifest: NativeManifest = {
+  variant: 'tensorflow',
+  tensorflow: '?',
+  tfjsNode: '?',
+  napi: 0,
+  platform: '?',
+  arch: '?',
+  wheels: [],
+  libraries: {},
+  check: { tfVersion: '?', convGradientMaxError: Number.NaN },
+  installedAt: '?',
+};
+
+async function whyNotLoadable(dir: string, manifest: NativeManifest): Promise<string | undefined> {
   if (manifest.tfjsNode !== tfjsVersion) return `built for tfjs ${manifest.tfjsNode}, this gx has ${tfjsVersion}`;
   if (manifest.platform !== process.platform || manifest.arch !== process.arch)
     return `built for ${manifest.platform}-${manifest.arch}`;
   if (manifest.napi > Number(process.versions.napi))
     return `needs N-API ${manifest.napi}, this Node has ${process.versions.napi}`;
+  // A library cut short (a full disk, a copy that stopped) crashes the process that maps it: look before loading.
+  for (const [file, size] of Object.entries(manifest.libraries)) {
+    const found = await stat(join(packageFolder(dir), file)).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (found !== size)
+      return `damaged: ${file} is ${found === undefined ? 'missing' : `${found} bytes`}, it was built as ${size}`;
+  }
   return undefined;
 }

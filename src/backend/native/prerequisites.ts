@@ -31,6 +31,7 @@ export async function findToolchain(freeBytesNeeded: number): Promise<Toolchain>
   if (!compiler || !onPath(compiler))
     missing.push({ problem: 'no C++ compiler (g++, c++ or clang++) on PATH', fix: 'apt-get install g++' });
   if (!onPath('make')) missing.push({ problem: 'no make on PATH', fix: 'apt-get install make' });
+  if (!onPath('strip')) missing.push({ problem: 'no strip (binutils) on PATH', fix: 'apt-get install binutils' });
   const nodeDir = resolve(dirname(process.execPath), '..');
   const headers = join(nodeDir, 'include', 'node');
   if (!existsSync(join(headers, 'node_api.h')))

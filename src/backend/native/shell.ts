@@ -17,13 +17,16 @@ export interface Toolchain {
 
 export interface Finished {
   code: number | null;
+  /** The signal that ended it (a crash: SIGSEGV, SIGBUS), if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
 /**
  * Runs a program to its end and collects what it printed; rejects only when it cannot start (ENOENT: not on PATH).
- * `onLine` sees each line of output as it comes, for a log file.
+ * `onLine` sees each line of output as it comes, for a log file. `signal` ends the program and all it started (its
+ * own process group: a pyenv shim's python, node-gyp's make and compilers).
  */
 export function exec(
   program: string,
@@ -35,8 +38,16 @@ export function exec(
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      signal: options.signal,
+      detached: true,
     });
+    const stop = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
     let stdout = '';
     let stderr = '';
     const collect = (append: (text: string) => void) => (chunk: Buffer) => {
@@ -53,7 +64,10 @@ export function exec(
       collect((text) => (stderr += text)),
     );
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      options.signal?.removeEventListener('abort', stop);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 
@@ -112,7 +126,7 @@ export class InstallShell {
   failed(code: string, what: string, result: Finished): GxError {
     return new GxError(
       code,
-      `${what} failed (exit ${result.code}): ${lastErrorLine(`${result.stdout}\n${result.stderr}`)}`,
+      `${what} failed (${result.signal ?? `exit ${result.code}`}): ${lastErrorLine(`${result.stdout}\n${result.stderr}`)}`,
       `the whole output is in ${this.logPath}`,
     );
   }

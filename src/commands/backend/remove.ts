@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { discard } from '../../backend/native/install.js';
+import { discard, removeAbandonedFolders } from '../../backend/native/install.js';
 import { findInstalls } from '../../backend/native/layout.js';
 import { GxCommand } from '../../cli/gx-command.js';
 import { GxError } from '../../errors.js';
@@ -21,6 +21,7 @@ export default class BackendRemove extends GxCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(BackendRemove);
+    await removeAbandonedFolders();
     const chosen = (await findInstalls()).filter(
       ({ manifest }) =>
         manifest.variant === args.variant && (!flags['tf-version'] || manifest.tensorflow === flags['tf-version']),
