@@ -236,7 +236,9 @@ describe('a run against faults', () => {
     assert.match(mlflow.tags['gx.error'], /no space left/);
     const recorded = historySteps(runDir);
     assert.deepEqual(recorded, steps(recorded.length), 'each step once');
-    assert.ok(recorded.length >= 16, `the second epoch is recorded (${recorded.length} steps)`);
+    // The disk fills after the first checkpoint (step 8); the history is flushed at each epoch's end and every 5 s,
+    // so on a slow machine the failure can come inside the second epoch: either way it comes after step 8.
+    assert.ok(recorded.length > 8, `the run is recorded past its first checkpoint (${recorded.length} steps)`);
     // The checkpoint holds what was trained up to the failure, so nothing is trained twice.
     assert.equal(checkpointStep(runDir), recorded.length);
     for (const key of ['d_loss', 'g_loss']) {
