@@ -77,11 +77,11 @@ function secondsPerIteration(experiment: ResolvedExperiment, batchSize: number, 
       'int32',
     );
     const latent = sampleLatent(experiment.model, batchSize, random);
-    discriminatorStep(gan, { images, labels }, latent);
-    tf.dispose([images, labels]);
+    discriminatorStep(gan, { images, labels }, latent, random);
     disposeLatent(latent);
     const generatorLatent = sampleLatent(experiment.model, batchSize * experiment.train.g_batch_multiplier, random);
-    generatorStep(gan, generatorLatent);
+    generatorStep(gan, generatorLatent, { images, labels });
+    tf.dispose([images, labels]);
     disposeLatent(generatorLatent);
   };
   iteration();

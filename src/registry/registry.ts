@@ -4,19 +4,25 @@ import { didYouMean } from './did-you-mean.js';
 /** A JSON Schema fragment, as plain data. */
 export type JsonSchema = { [key: string]: unknown };
 
-/** The options an entry takes: JSON Schema `properties` (with defaults) and which of them are required. */
-export interface OptionsSchema {
-  properties: Record<string, JsonSchema>;
-  required?: string[];
+/**
+ * The options an entry takes: JSON Schema `properties` (with defaults) and which of them are required. Keyed by the
+ * entry's own options type, so renaming an option on one side and not the other breaks the build.
+ */
+export interface OptionsSchema<Options = Record<string, unknown>> {
+  properties: { [Key in keyof Options]-?: JsonSchema };
+  required?: (keyof Options & string)[];
 }
 
-/** What every registry entry has; each kind adds what it creates (see architectures/, losses/, ...). */
-export interface RegistryEntry {
+/**
+ * What every registry entry has; each kind adds what it creates (see architectures/, losses/, ...). `Options` is
+ * the entry's own options type (a type alias, so that it also fits the registry's untyped view).
+ */
+export interface RegistryEntry<Options = Record<string, unknown>> {
   /** The `type:` value that selects this entry in an experiment file. */
   name: string;
   /** One line for `gx schema` and editors' hover text. */
   summary: string;
-  options: OptionsSchema;
+  options: OptionsSchema<Options>;
 }
 
 /** Entries of one kind (architecture, loss, ...), found by name; an unknown name gets a "did you mean". */

@@ -16,12 +16,15 @@ export function buildGan(
   state: Pick<TrainingState, 'dropoutCalls'>,
 ): Gan {
   const { model, loss, train, seed } = experiment;
+  const adversarial = losses.get(loss.type).create(loss);
   const models = architectures
     .get(model.type)
     .create(model, { imageShape, classHead: loss.auxiliary !== undefined, seed });
   return {
     ...models,
-    loss: losses.get(loss.type).create(loss),
+    loss: adversarial,
+    regularisers: adversarial.regularisers ?? [],
+    criticSteps: (step) => adversarial.criticSteps?.(step, train.n_critic) ?? train.n_critic,
     auxiliary: loss.auxiliary && { weight: loss.auxiliary.weight, fakesInDStep: loss.auxiliary.fakes_in_d_step },
     optimizers: {
       generator: optimizers.get(train.optimizer.g.type).create(train.optimizer.g),

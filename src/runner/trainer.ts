@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig, TrainConfig } from '../config/experiment.js';
-import { batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
+import { type Batch, batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
 import type { ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
 import { createRandom } from '../random.js';
@@ -58,7 +58,7 @@ export async function train(
   let sums: StepMetrics = {};
   let stepsInEpoch = 0;
 
-  const criticSteps = () => gan.loss.criticSteps?.(state.step, train.n_critic) ?? train.n_critic;
+  const criticSteps = () => gan.criticSteps(state.step);
   const endEpoch = async () => {
     state.epoch += 1;
     state.batch = 0;
@@ -81,21 +81,21 @@ export async function train(
     }
 
     let metrics: StepMetrics = {};
+    let real: Batch | undefined;
     for (let k = criticSteps(); k > 0; k--) {
-      const real = makeBatch(data, order, state.batch++, batchSize);
+      if (real) tf.dispose([real.images, real.labels]);
+      real = makeBatch(data, order, state.batch++, batchSize);
       const latent = sampleLatent(model, batchSize, random);
-      const mix =
-        gan.loss.penaltyWeight === undefined
-          ? undefined
-          : Float32Array.from({ length: batchSize }, () => random.next());
-      metrics = discriminatorStep(gan, real, latent, mix);
-      tf.dispose([real.images, real.labels]);
+      metrics = discriminatorStep(gan, real, latent, random);
       disposeLatent(latent);
     }
+    // The G step gets the last critic batch, for a loss that scores G's fakes against real scores.
+    const lastReal = real as Batch;
     const latent = sampleLatent(model, batchSize * train.g_batch_multiplier, random);
-    Object.assign(metrics, generatorStep(gan, latent));
+    Object.assign(metrics, generatorStep(gan, latent, lastReal));
     disposeLatent(latent);
-    if (gan.loss.estimatesWasserstein) metrics.wasserstein_estimate = metrics.d_real - metrics.d_fake;
+    tf.dispose([lastReal.images, lastReal.labels]);
+    Object.assign(metrics, gan.loss.stepMetrics?.(metrics));
 
     state.step += 1;
     state.random = random.state();
