@@ -76,6 +76,17 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
     close(d, mean(real.map((v) => Math.max(0, 1 - v))) + mean(fake.map((v) => Math.max(0, 1 + v))));
     close(g, -mean(fake));
   });
+
+  it('ragan: each side against the mean of the other, and G is D with the sides swapped (RaSGAN)', () => {
+    const { d, g } = lossValues('ragan');
+    const [meanReal, meanFake] = [mean(real), mean(fake)];
+    // -log sigmoid(z) = softplus(-z); -log(1 - sigmoid(z)) = softplus(z)
+    close(d, mean(real.map((v) => softplus(-(v - meanFake)))) + mean(fake.map((v) => softplus(v - meanReal))));
+    close(g, mean(fake.map((v) => softplus(-(v - meanReal)))) + mean(real.map((v) => softplus(v - meanFake))));
+    // By hand: mean real = -1/12, mean fake = 5/6; D = 1.44388 + 1.49707, G = 0.37655 + 0.73107.
+    close(d, 2.940953, 1e-5);
+    close(g, 1.10762, 1e-5);
+  });
 });
 
 /** v with g_f(v) = t, elementwise, by bisection: every g_f of the paper is increasing. */
