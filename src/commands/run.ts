@@ -4,7 +4,8 @@ import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
-import { describeModels, type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
+import { describeModels } from '../runner/describe-models.js';
+import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
 
 export default class Run extends GxCommand {
   static override summary = 'Train one experiment';

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
-import { syncRun } from '../runner/run.js';
+import { syncRun } from '../runner/sync-run.js';
 import { rejectedLine } from '../tracking/server-tracker.js';
 
 export default class Sync extends GxCommand {

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import type { ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment, resolveExperiment } from '../config/load.js';
 import { shareable } from '../config/shareable.js';
 import { ConfigError, GxError } from '../errors.js';
+import { newRunId, runsDir } from '../runner/run-folder.js';
 import { resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
@@ -84,9 +84,8 @@ export async function sweepTrials(file: string, overrides: readonly string[]) {
 /** Runs a sweep: a parent MLflow run, then one child run per trial (`gx run` in a worker process). */
 export async function runSweep(file: string, overrides: readonly string[], options: SweepOptions = {}) {
   const { base, trials } = await sweepTrials(file, overrides);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const id = `${base.name}-sweep-${stamp}-${randomBytes(2).toString('hex')}`;
-  const sweepDir = join(resolve(options.runsDir ?? process.env.GX_RUNS_DIR ?? 'runs'), id);
+  const id = newRunId(`${base.name}-sweep`);
+  const sweepDir = join(runsDir(options.runsDir), id);
   await mkdir(join(sweepDir, 'trials'), { recursive: true });
   await writeFile(join(sweepDir, 'experiment.yaml'), stringify(shareable(base)));
   for (const { trial, experiment } of trials) {

@@ -17,11 +17,14 @@ export async function trainInMemory(experiment: ResolvedExperiment) {
   const metrics: StepMetrics[] = [];
   const tensors: number[] = [];
   const data = firstExamples(mnist, experiment.data.limit);
-  await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
-    step(_, m) {
+  const record = {
+    async onStepEnd(_: unknown, m: StepMetrics) {
       metrics.push(m);
       tensors.push(tf.memory().numTensors);
     },
+  };
+  await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
+    callbacks: [record],
   });
   gan.generator.dispose();
   gan.discriminator.dispose();
