@@ -8,10 +8,10 @@ import { GxCommand } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
 import { encodePng } from '../images/png.js';
+import { disposeLatent, sampleLatent } from '../models/latent.js';
+import { loadLayersModel } from '../models/model-files.js';
+import { sampleGrid } from '../models/sample-grid.js';
 import { createRandom } from '../random.js';
-import { disposeLatent, sampleLatent } from '../runner/latent.js';
-import { loadLayersModel } from '../runner/model-files.js';
-import { sampleGrid } from '../runner/sample-grid.js';
 
 export default class Sample extends GxCommand {
   static override summary = "Draw images from a run's final generator into a PNG grid";

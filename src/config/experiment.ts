@@ -1,3 +1,12 @@
+import type { BackendName } from '../backend/backend-names.js';
+import type { ModelConfig } from '../registry/architectures/architecture.js';
+import type { DataConfig } from '../registry/datasets.js';
+import type { LossConfig } from '../registry/losses/loss.js';
+import type { OptimizerConfig } from '../registry/optimizers.js';
+
+// The registries own their sections' types; they are re-exported here, where the whole experiment is described.
+export type { BackendName, DataConfig, LossConfig, ModelConfig, OptimizerConfig };
+
 /**
  * A validated experiment with every default filled in, frozen: what the registries and the runner receive.
  * Mirrors src/config/schema.ts; registry-specific options stay as the entry's own keys beside `type`.
@@ -14,30 +23,6 @@ export interface ResolvedExperiment {
   readonly tracking: TrackingConfig;
   readonly runtime: { readonly backend: BackendName };
   readonly sweep?: SweepConfig;
-}
-
-/** A registry choice: `type` names the entry, the other keys are its options. */
-export interface TypedOptions {
-  readonly type: string;
-  readonly [option: string]: unknown;
-}
-
-export interface DataConfig extends TypedOptions {
-  readonly limit?: number;
-}
-
-export interface ModelConfig extends TypedOptions {
-  readonly latent_size: number;
-  readonly latent_distribution: 'uniform' | 'normal';
-  readonly num_classes: number;
-}
-
-export interface LossConfig extends TypedOptions {
-  readonly auxiliary?: { readonly weight: number; readonly fakes_in_d_step: boolean };
-}
-
-export interface OptimizerConfig extends TypedOptions {
-  readonly lr: number;
 }
 
 export interface TrainConfig {
@@ -69,8 +54,6 @@ export interface TrackingConfig {
   readonly run_name?: string;
   readonly tags?: Readonly<Record<string, string>>;
 }
-
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 export type SweepValues =
   | readonly unknown[]

@@ -1,9 +1,10 @@
+import type { JsonSchema } from '../core/json-schema.js';
 import { MAX_KEY_LENGTH, MLFLOW_KEY_PATTERN } from '../mlflow-names.js';
 import { architectures } from '../registry/architectures/index.js';
 import { datasets } from '../registry/datasets.js';
 import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
-import type { JsonSchema, Registry, RegistryEntry } from '../registry/registry.js';
+import type { Registry, RegistryEntry } from '../registry/registry.js';
 
 /** The largest seed: seeds are used as unsigned 32-bit integers, so every seed up to it is exact and distinct. */
 export const MAX_SEED = 2 ** 32 - 1;

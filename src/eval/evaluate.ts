@@ -4,9 +4,9 @@ import type { EvalConfig, ModelConfig, ResolvedExperiment } from '../config/expe
 import { makeBatch } from '../data/batches.js';
 import { cacheDir } from '../data/cache-dir.js';
 import type { ImageSet } from '../data/image-set.js';
+import { disposeLatent, generatorInputs, sampleLatent } from '../models/latent.js';
 import { createRandom, deriveSeed } from '../random.js';
 import { datasets } from '../registry/datasets.js';
-import { disposeLatent, generatorInputs, sampleLatent } from '../runner/latent.js';
 import { type Classifier, loadClassifier } from './classifier.js';
 import { classifierScore, frechetDistance, kernelDistance, precisionRecall } from './metrics.js';
 import { type Features, type Moments, moments } from './moments.js';

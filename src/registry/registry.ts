@@ -1,8 +1,12 @@
+import { didYouMean } from '../core/did-you-mean.js';
+import type { JsonSchema } from '../core/json-schema.js';
 import { GxError } from '../errors.js';
-import { didYouMean } from './did-you-mean.js';
 
-/** A JSON Schema fragment, as plain data. */
-export type JsonSchema = { [key: string]: unknown };
+/** A registry choice in an experiment: `type` names the entry, the other keys are its options. */
+export interface TypedOptions {
+  readonly type: string;
+  readonly [option: string]: unknown;
+}
 
 /**
  * The options an entry takes: JSON Schema `properties` (with defaults) and which of them are required. Keyed by the

@@ -1,6 +1,6 @@
 import { selectBackend } from '../backend/select.js';
 import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
-import { buildGan } from './build-gan.js';
+import { buildGan } from '../models/build-gan.js';
 import { loadTrainingData } from './training-data.js';
 
 /** The models an experiment builds, layer by layer, with their parameter counts: what `gx run --dry-run` shows. */

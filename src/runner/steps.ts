@@ -1,25 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '../data/batches.js';
+import type { Gan } from '../models/gan.js';
+import { generatorInputs, type LatentBatch } from '../models/latent.js';
 import type { Random } from '../random.js';
-import type { GanModels } from '../registry/architectures/index.js';
-import type { AdversarialLoss, Scores } from '../registry/losses/loss.js';
-import type { CriticRegulariser } from '../registry/regularisers/regulariser.js';
-import { generatorInputs, type LatentBatch } from './latent.js';
-
-/** Everything one training step needs besides the data. */
-export interface Gan extends GanModels {
-  loss: AdversarialLoss;
-  /** The loss's critic terms (clipping, penalties), folded over in every D step. */
-  regularisers: readonly CriticRegulariser[];
-  /** Critic steps before generator step `step` (0-based): train.n_critic unless the loss has a schedule. */
-  criticSteps(step: number): number;
-  /** The AC-GAN class term, when the loss has it. */
-  auxiliary?: { weight: number; fakesInDStep: boolean };
-  optimizers: { generator: tf.Optimizer; discriminator: tf.Optimizer };
-  /** Gives D's dropout layers fresh seeds derived from the run's seed, so every mask repeats run to run. */
-  reseedDropout(): void;
-}
+import type { Scores } from '../registry/losses/loss.js';
 
 /** Scalars a step reports, by metric name; read once per step. */
 export type StepMetrics = Record<string, number>;

@@ -3,11 +3,12 @@ import type { ModelConfig, TrainConfig } from '../config/experiment.js';
 import { type Batch, batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
 import type { ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
+import type { Gan } from '../models/gan.js';
+import { disposeLatent, sampleLatent } from '../models/latent.js';
 import { createRandom } from '../random.js';
 import type { Callback } from './callbacks/callback.js';
 import type { TrainingState } from './checkpoint.js';
-import { disposeLatent, sampleLatent } from './latent.js';
-import { discriminatorStep, type Gan, generatorStep, type StepMetrics } from './steps.js';
+import { discriminatorStep, generatorStep, type StepMetrics } from './steps.js';
 
 export interface TrainerSetup {
   gan: Gan;

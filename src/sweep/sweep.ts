@@ -12,29 +12,11 @@ import { newRunId, runsDir } from '../runner/run-folder.js';
 import { resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
+import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
 import { expandTrials, type Trial } from './trials.js';
 
-export type TrialStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'STOPPED';
-
-export interface TrialRecord extends Trial {
-  status: TrialStatus;
-  runDir?: string;
-  runId?: string;
-  /** The last step's metrics. */
-  metrics?: Record<string, number | string>;
-  error?: string;
-}
-
-/** sweep.json: what a sweep is and how far it got; `gx sweep --resume` continues from it. */
-export interface SweepRecord {
-  id: string;
-  experiment: string;
-  metric: string;
-  mode: 'min' | 'max';
-  parent: { store: string; runId?: string };
-  trials: TrialRecord[];
-}
+export type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
 
 export interface SweepOptions {
   runsDir?: string;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { buildGan } from '../../src/models/build-gan.js';
+import { disposeLatent, sampleLatent } from '../../src/models/latent.js';
 import { createRandom } from '../../src/random.js';
-import { buildGan } from '../../src/runner/build-gan.js';
-import { disposeLatent, sampleLatent } from '../../src/runner/latent.js';
 import { discriminatorStep } from '../../src/runner/steps.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { tinyExperiment } from '../helpers/experiments.js';

@@ -5,7 +5,7 @@ import { GxCommand } from '../../cli/gx-command.js';
 import type { EvalConfig } from '../../config/experiment.js';
 import { loadExperiment } from '../../config/load.js';
 import { prepareEvaluation } from '../../eval/evaluate.js';
-import { loadLayersModel } from '../../runner/model-files.js';
+import { loadLayersModel } from '../../models/model-files.js';
 
 export default class Eval extends GxCommand {
   static override summary = "Measure a run's generator: FID, MNIST score, KID, precision/recall, class accuracy";

@@ -1,5 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { RegistryEntry } from '../registry.js';
+import type { RegistryEntry, TypedOptions } from '../registry.js';
+
+/** loss: in an experiment: the loss's name and options, and the AC-GAN class term any loss can have. */
+export interface LossConfig extends TypedOptions {
+  readonly auxiliary?: { readonly weight: number; readonly fakes_in_d_step: boolean };
+}
+
 import type { CriticRegulariser } from '../regularisers/regulariser.js';
 
 /** D's raw scores (logits, no activation) on a real and a fake batch, 1-D. */

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import type { Gan } from '../../models/gan.js';
+import { saveLayersModel } from '../../models/model-files.js';
 import { describeSystemError } from '../../system-errors.js';
 import { saveCheckpoint } from '../checkpoint.js';
-import { saveLayersModel } from '../model-files.js';
 import { syncRecord } from '../run-record.js';
-import type { Gan } from '../steps.js';
 import { bestEffort } from './best-effort.js';
 import type { Callback } from './callback.js';
 import type { MetricsLog } from './metrics-log.js';

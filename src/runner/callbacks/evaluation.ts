@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { EvalConfig, ResolvedExperiment } from '../../config/experiment.js';
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
+import type { Gan } from '../../models/gan.js';
 import { appendRecord } from '../run-record.js';
-import type { Gan } from '../steps.js';
 import type { Callback } from './callback.js';
 import type { MetricsLog } from './metrics-log.js';
 

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../atomic-files.js';
 import type { ModelConfig } from '../../config/experiment.js';
 import { encodePng } from '../../images/png.js';
+import type { Gan } from '../../models/gan.js';
+import { disposeLatent, type LatentBatch } from '../../models/latent.js';
+import { fixedLatent, sampleGrid } from '../../models/sample-grid.js';
 import type { Tracker } from '../../tracking/tracker.js';
-import { disposeLatent, type LatentBatch } from '../latent.js';
-import { fixedLatent, sampleGrid } from '../sample-grid.js';
-import type { Gan } from '../steps.js';
 import type { Callback } from './callback.js';
 
 export interface SampleGridsOptions {

@@ -2,9 +2,8 @@ import type { ResolvedExperiment } from '../config/experiment.js';
 import { architectures } from '../registry/architectures/index.js';
 import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
-import type { TrainingState } from './checkpoint.js';
 import { reseedDropout } from './dropout-seeds.js';
-import type { Gan } from './steps.js';
+import type { Gan } from './gan.js';
 
 /**
  * The registries' parts for an experiment: models, loss and optimizers. Dropout seeds count in
@@ -13,7 +12,7 @@ import type { Gan } from './steps.js';
 export function buildGan(
   experiment: ResolvedExperiment,
   imageShape: readonly [number, number, number],
-  state: Pick<TrainingState, 'dropoutCalls'>,
+  state: { dropoutCalls: number },
 ): Gan {
   const { model, loss, train, seed } = experiment;
   const adversarial = losses.get(loss.type).create(loss);
