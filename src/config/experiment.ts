@@ -36,14 +36,13 @@ export interface TrainConfig {
   readonly sample_every: number;
 }
 
-export type MetricName = 'fid' | 'mnist_score' | 'kid' | 'precision_recall' | 'class_accuracy';
-
 export interface EvalConfig {
   /** false: no evaluation at all. */
   readonly enabled: boolean;
   readonly every: number;
   readonly every_steps: number;
-  readonly metrics: readonly MetricName[];
+  /** Names of src/registry/metrics/ entries. */
+  readonly metrics: readonly string[];
   readonly samples: number;
 }
 

@@ -1,8 +1,10 @@
+import { backendNames } from '../backend/backend-names.js';
 import type { JsonSchema } from '../core/json-schema.js';
 import { MAX_KEY_LENGTH, MLFLOW_KEY_PATTERN } from '../mlflow-names.js';
 import { architectures } from '../registry/architectures/index.js';
 import { datasets } from '../registry/datasets.js';
 import { losses } from '../registry/losses/index.js';
+import { evalMetrics } from '../registry/metrics/index.js';
 import { optimizers } from '../registry/optimizers.js';
 import type { Registry, RegistryEntry } from '../registry/registry.js';
 
@@ -162,9 +164,9 @@ export const experimentSchema: JsonSchema = {
         },
         metrics: {
           type: 'array',
-          items: { enum: ['fid', 'mnist_score', 'kid', 'precision_recall', 'class_accuracy'] },
+          items: { enum: evalMetrics.entries.map((metric) => metric.name) },
           uniqueItems: true,
-          default: ['fid', 'mnist_score', 'class_accuracy'],
+          default: evalMetrics.entries.filter((metric) => metric.byDefault).map((metric) => metric.name),
         },
         samples: {
           type: 'integer',
@@ -215,7 +217,7 @@ export const experimentSchema: JsonSchema = {
       default: {},
       properties: {
         backend: {
-          enum: ['auto', 'tensorflow', 'wasm', 'cpu'],
+          enum: [...backendNames],
           default: 'auto',
           description: 'auto: native TensorFlow (GPU first) when installed, else the fastest backend that can train',
         },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-files.js';
-import { trackingStore } from '../tracking/open.js';
+import { recordedStore } from '../tracking/open.js';
 import { syncServerRun } from '../tracking/server-tracker.js';
 import { findRun, readRunRecord } from './run-folder.js';
 
@@ -8,7 +8,7 @@ import { findRun, readRunRecord } from './run-folder.js';
 export async function syncRun(run: string, options: { runsDir?: string } = {}) {
   const runDir = await findRun(run, options.runsDir);
   const record = await readRunRecord(runDir);
-  if (trackingStore({ uri: record.tracking.store }).kind !== 'server') return { runDir, ...record.tracking, sent: 0 };
+  if (recordedStore(record.tracking.store).kind !== 'server') return { runDir, ...record.tracking, sent: 0 };
   const synced = await syncServerRun(join(runDir, 'mlflow'));
   record.tracking.runId = synced.runId;
   await writeFileAtomic(join(runDir, 'run.json'), JSON.stringify(record, null, 2));

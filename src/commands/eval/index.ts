@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
+import { backendNames } from '../../backend/backend-names.js';
 import { selectBackend } from '../../backend/select.js';
 import { GxCommand } from '../../cli/gx-command.js';
 import type { EvalConfig } from '../../config/experiment.js';
@@ -26,16 +27,16 @@ export default class Eval extends GxCommand {
       description: 'Which metrics (comma-separated)',
       default: 'fid,mnist_score,kid,precision_recall,class_accuracy',
     }),
-    backend: Flags.string({
+    backend: Flags.option({
       description: 'tfjs backend',
-      options: ['auto', 'tensorflow', 'wasm', 'cpu'],
+      options: backendNames,
       default: 'auto',
-    }),
+    })(),
   };
 
   async run() {
     const { flags } = await this.parse(Eval);
-    await selectBackend(flags.backend as 'auto');
+    await selectBackend(flags.backend);
     const experiment = await loadExperiment(join(flags.run, 'experiment.yaml'));
     const config: EvalConfig = {
       enabled: true,
