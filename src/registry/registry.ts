@@ -27,6 +27,11 @@ export interface RegistryEntry<Options = Record<string, unknown>> {
   /** One line for `gx schema` and editors' hover text. */
   summary: string;
   options: OptionsSchema<Options>;
+  /**
+   * Options small enough to train in a test, where the defaults are not (tests train every entry with these, so a
+   * new entry is tested without editing a test).
+   */
+  example?: Partial<Options>;
 }
 
 /** Entries of one kind (architecture, loss, ...), found by name; an unknown name gets a "did you mean". */

@@ -43,6 +43,7 @@ export const dcgan: Architecture = {
       dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Dropout rate in D' },
     },
   },
+  example: { width: 2, dropout: 0.3 },
   create(model, { imageShape, classHead, seed }) {
     const [height, width, channels] = imageShape;
     if (height !== 28 || width !== 28) {
