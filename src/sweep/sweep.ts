@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment, resolveExperiment } from '../config/load.js';
 import { shareable } from '../config/shareable.js';
@@ -14,6 +15,7 @@ import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
 import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
+import type { TrialReply, TrialRequest } from './trial-process.js';
 import { expandTrials, type Trial } from './trials.js';
 
 export type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
@@ -29,7 +31,7 @@ export interface SweepOptions {
   failFast?: boolean;
   /** Passed to every trial's `gx run`. */
   maxSteps?: number;
-  backend?: string;
+  backend?: BackendName;
   /** Checked between trials; when it turns true, the running trials are asked to stop (they checkpoint). */
   shouldStop?: () => boolean;
   onTrial?: (trial: TrialRecord) => void;
@@ -70,13 +72,16 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   const sweepDir = join(runsDir(options.runsDir), id);
   await mkdir(join(sweepDir, 'trials'), { recursive: true });
   await writeFile(join(sweepDir, 'experiment.yaml'), stringify(shareable(base)));
+  // The plan: each trial's resolved experiment, as it will run (without the sweep section, under its own run
+  // name), kept in memory for its process and written to trial-NNN.yaml for the record and a resume.
+  const planned = new Map<number, ResolvedExperiment>();
   for (const { trial, experiment } of trials) {
     const runName = `${base.name} #${trial.index} ${Object.entries(trial.values)
       .map(([path, value]) => `${path.split('.').slice(-2).join('.')}=${value}`)
       .join(' ')}`;
     const { sweep, ...single } = shareable(experiment);
-    const tracking = { ...single.tracking, run_name: runName };
-    await writeFile(trialFile(sweepDir, trial), stringify({ ...single, tracking }));
+    planned.set(trial.index, { ...single, tracking: { ...single.tracking, run_name: runName } });
+    await writeFile(trialFile(sweepDir, trial), stringify(planned.get(trial.index)));
   }
 
   const tracker = await startTracking(
@@ -102,7 +107,7 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   // signs in to the same server (see connectMlflow).
   const uri = base.tracking.uri;
   const trialEnv = uri !== undefined && credentialsIn(uri) ? { MLFLOW_TRACKING_URI: uri } : {};
-  return execute(sweepDir, record, tracker, { ...options, trialEnv: { ...options.trialEnv, ...trialEnv } });
+  return execute(sweepDir, record, tracker, { ...options, trialEnv: { ...options.trialEnv, ...trialEnv } }, planned);
 }
 
 /** Continues a sweep: its trials that did not finish (a stopped one from its checkpoint), under the same parent. */
@@ -127,7 +132,13 @@ export async function resumeSweep(sweep: string, options: SweepOptions = {}) {
   );
 }
 
-async function execute(sweepDir: string, record: SweepRecord, tracker: Tracker, options: SweepOptions) {
+async function execute(
+  sweepDir: string,
+  record: SweepRecord,
+  tracker: Tracker,
+  options: SweepOptions,
+  planned = new Map<number, ResolvedExperiment>(),
+) {
   // Workers finish at any time: their writes of sweep.json take turns.
   let saved = Promise.resolve();
   const save = () => {
@@ -158,7 +169,7 @@ async function execute(sweepDir: string, record: SweepRecord, tracker: Tracker, 
     for (let trial = queue.shift(); trial && !stopping(); trial = queue.shift()) {
       trial.status = 'RUNNING';
       await save();
-      await runTrial(sweepDir, record, trial, options, running);
+      await runTrial(sweepDir, record, trial, options, running, planned.get(trial.index));
       failed ||= (trial.status as TrialStatus) === 'FAILED';
       await save();
       options.onTrial?.(trial);
@@ -193,60 +204,64 @@ async function execute(sweepDir: string, record: SweepRecord, tracker: Tracker, 
   return { sweepDir, record, ranked, complete };
 }
 
-/** One trial as its own `gx run` process: a crash or a diverged run fails that trial, not the sweep. */
+/** One trial as its own process (see trial-process.ts): a crash or a diverged run fails that trial, not the sweep. */
 async function runTrial(
   sweepDir: string,
   record: SweepRecord,
   trial: TrialRecord,
   options: SweepOptions,
   running: Set<ChildProcess>,
+  planned: ResolvedExperiment | undefined,
 ) {
+  const { maxSteps, backend } = options;
   // A trial stopped earlier continues from its checkpoint; others start, nested under the parent run.
-  let args = ['run', '--resume', trial.runDir ?? ''];
+  let request: TrialRequest = { resume: trial.runDir ?? '', maxSteps, backend };
   if (!trial.runDir) {
-    const file = trialFile(sweepDir, trial);
-    const experiment = parse(await readFile(file, 'utf8'));
-    const tags = { ...experiment.tracking.tags, 'gx.sweep': record.id, 'gx.trial': String(trial.index) };
+    // A resumed sweep has its plan on disk only: a trial that never started is read back from its file.
+    const experiment = planned ?? (await loadExperiment(trialFile(sweepDir, trial)));
+    const tags: Record<string, string> = {
+      ...experiment.tracking.tags,
+      'gx.sweep': record.id,
+      'gx.trial': String(trial.index),
+    };
     if (record.parent.runId) tags['mlflow.parentRunId'] = record.parent.runId;
-    await writeFile(file, stringify({ ...experiment, tracking: { ...experiment.tracking, tags } }));
+    const tagged = { ...experiment, tracking: { ...experiment.tracking, tags } };
+    await writeFile(trialFile(sweepDir, trial), stringify(tagged));
     // Each trial's run in a folder of its own, emptied of whatever a start cut short left there.
     const runsDir = join(sweepDir, 'trials', `trial-${pad(trial.index)}`);
     await rm(runsDir, { recursive: true, force: true });
-    args = ['run', file, '--runs-dir', runsDir];
+    request = { experiment: tagged, runsDir, maxSteps, backend };
   }
-  if (options.maxSteps !== undefined) args.push('--max-steps', String(options.maxSteps));
-  if (options.backend) args.push('--backend', options.backend);
-  args.push('--json');
   const log = createWriteStream(join(sweepDir, 'trials', `trial-${pad(trial.index)}.log`), { flags: 'a' });
   // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = fork(TRIAL_PROCESS, [], {
     env: { ...process.env, ...options.trialEnv },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
   });
   running.add(child);
-  let stdout = '';
-  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  let reply: TrialReply | undefined;
+  child.on('message', (message) => {
+    reply = message as TrialReply;
+  });
   child.stderr?.pipe(log);
+  child.send(request);
   const code = await new Promise<number | null>((done) => child.on('close', done));
   running.delete(child);
   log.end();
-  try {
-    const result = JSON.parse(stdout);
-    if (result.runDir) {
-      Object.assign(trial, { runDir: result.runDir, runId: result.tracking?.runId, metrics: result.metrics });
-      trial.status = result.status === 'FINISHED' ? 'FINISHED' : 'STOPPED';
-      return;
-    }
-    trial.error = result.error?.message ?? `gx run exited with ${code}`;
-  } catch {
-    trial.error = `gx run exited with ${code}`;
+  if (reply && 'result' in reply) {
+    const { result } = reply;
+    Object.assign(trial, { runDir: result.runDir, runId: result.tracking.runId, metrics: result.metrics });
+    trial.status = result.status === 'FINISHED' ? 'FINISHED' : 'STOPPED';
+    return;
   }
+  trial.error = reply?.error.message ?? `the trial process exited with ${code}`;
   // Stopped when asked: cleanly (130), or by the signal itself while it was still starting (nothing to keep then).
   trial.status = code === 130 || (code === null && options.shouldStop?.()) ? 'STOPPED' : 'FAILED';
 }
 
-const CLI = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
+const TRIAL_PROCESS = fileURLToPath(new URL('./trial-process.js', import.meta.url));
 
 function trialFile(sweepDir: string, trial: Trial): string {
   return join(sweepDir, 'trials', `trial-${pad(trial.index)}.yaml`);
