@@ -1,23 +1,21 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
-import { loadExperiment, resolveExperiment } from '../config/load.js';
 import { shareable } from '../config/shareable.js';
-import { ConfigError, GxError } from '../errors.js';
+import { GxError } from '../errors.js';
 import { newRunId, runsDir } from '../runner/run-folder.js';
 import { resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
+import { sweepTrials } from './plan.js';
 import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
+import { runTrial, trialFile } from './run-trial.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
-import type { TrialReply, TrialRequest } from './trial-process.js';
-import { expandTrials, type Trial } from './trials.js';
 
+export { sweepTrials } from './plan.js';
 export type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
 
 export interface SweepOptions {
@@ -38,31 +36,6 @@ export interface SweepOptions {
   warn?: (line: string) => void;
   /** Extra environment of the trials' processes. */
   trialEnv?: NodeJS.ProcessEnv;
-}
-
-/**
- * The trials of an experiment's sweep, each a whole experiment validated by the schema: an invalid combination is
- * reported, for every trial that has one, before anything runs.
- */
-export async function sweepTrials(file: string, overrides: readonly string[]) {
-  const base = await loadExperiment(file, { overrides });
-  const text = await readFile(file, 'utf8');
-  if (!base.sweep) {
-    throw new GxError('SWEEP_EMPTY', `${file}: nothing to sweep`, 'add a sweep: section, or --param path=v1,v2,...');
-  }
-  const problems: string[] = [];
-  const trials = expandTrials(base.sweep).map((trial) => {
-    const sets = Object.entries(trial.values).map(([path, value]) => `${path}=${JSON.stringify(value)}`);
-    try {
-      return { trial, experiment: resolveExperiment(file, text, { overrides: [...overrides, ...sets] }) };
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems.map((problem) => `trial ${trial.index} (${sets.join(' ')}): ${problem}`));
-      return undefined;
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { base, trials: trials as { trial: Trial; experiment: ResolvedExperiment }[] };
 }
 
 /** Runs a sweep: a parent MLflow run, then one child run per trial (`gx run` in a worker process). */
@@ -204,69 +177,6 @@ async function execute(
   return { sweepDir, record, ranked, complete };
 }
 
-/** One trial as its own process (see trial-process.ts): a crash or a diverged run fails that trial, not the sweep. */
-async function runTrial(
-  sweepDir: string,
-  record: SweepRecord,
-  trial: TrialRecord,
-  options: SweepOptions,
-  running: Set<ChildProcess>,
-  planned: ResolvedExperiment | undefined,
-) {
-  const { maxSteps, backend } = options;
-  // A trial stopped earlier continues from its checkpoint; others start, nested under the parent run.
-  let request: TrialRequest = { resume: trial.runDir ?? '', maxSteps, backend };
-  if (!trial.runDir) {
-    // A resumed sweep has its plan on disk only: a trial that never started is read back from its file.
-    const experiment = planned ?? (await loadExperiment(trialFile(sweepDir, trial)));
-    const tags: Record<string, string> = {
-      ...experiment.tracking.tags,
-      'gx.sweep': record.id,
-      'gx.trial': String(trial.index),
-    };
-    if (record.parent.runId) tags['mlflow.parentRunId'] = record.parent.runId;
-    const tagged = { ...experiment, tracking: { ...experiment.tracking, tags } };
-    await writeFile(trialFile(sweepDir, trial), stringify(tagged));
-    // Each trial's run in a folder of its own, emptied of whatever a start cut short left there.
-    const runsDir = join(sweepDir, 'trials', `trial-${pad(trial.index)}`);
-    await rm(runsDir, { recursive: true, force: true });
-    request = { experiment: tagged, runsDir, maxSteps, backend };
-  }
-  const log = createWriteStream(join(sweepDir, 'trials', `trial-${pad(trial.index)}.log`), { flags: 'a' });
-  // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.
-  const child = fork(TRIAL_PROCESS, [], {
-    env: { ...process.env, ...options.trialEnv },
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    serialization: 'advanced',
-  });
-  running.add(child);
-  let reply: TrialReply | undefined;
-  child.on('message', (message) => {
-    reply = message as TrialReply;
-  });
-  child.stderr?.pipe(log);
-  child.send(request);
-  const code = await new Promise<number | null>((done) => child.on('close', done));
-  running.delete(child);
-  log.end();
-  if (reply && 'result' in reply) {
-    const { result } = reply;
-    Object.assign(trial, { runDir: result.runDir, runId: result.tracking.runId, metrics: result.metrics });
-    trial.status = result.status === 'FINISHED' ? 'FINISHED' : 'STOPPED';
-    return;
-  }
-  trial.error = reply?.error.message ?? `the trial process exited with ${code}`;
-  // Stopped when asked: cleanly (130), or by the signal itself while it was still starting (nothing to keep then).
-  trial.status = code === 130 || (code === null && options.shouldStop?.()) ? 'STOPPED' : 'FAILED';
-}
-
-const TRIAL_PROCESS = fileURLToPath(new URL('./trial-process.js', import.meta.url));
-
-function trialFile(sweepDir: string, trial: Trial): string {
-  return join(sweepDir, 'trials', `trial-${pad(trial.index)}.yaml`);
-}
-
 function sweepParams(base: ResolvedExperiment): Record<string, string> {
   const sweep = base.sweep as NonNullable<ResolvedExperiment['sweep']>;
   return {
@@ -281,8 +191,4 @@ function sweepParams(base: ResolvedExperiment): Record<string, string> {
 
 function warnOf(options: SweepOptions) {
   return options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
-}
-
-function pad(n: number): string {
-  return String(n).padStart(3, '0');
 }
