@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/backend/select.js';
 import type { ResolvedExperiment } from '../src/config/experiment.js';
 import { resolveExperiment } from '../src/config/load.js';
+import { buildGan } from '../src/models/build-gan.js';
+import { disposeLatent, sampleLatent } from '../src/models/latent.js';
 import { createRandom } from '../src/random.js';
-import { buildGan } from '../src/runner/build-gan.js';
-import { disposeLatent, sampleLatent } from '../src/runner/latent.js';
 import { discriminatorStep, generatorStep } from '../src/runner/steps.js';
 
 const ITERS = Number(process.env.ITERS ?? 2);
@@ -77,11 +77,11 @@ function secondsPerIteration(experiment: ResolvedExperiment, batchSize: number, 
       'int32',
     );
     const latent = sampleLatent(experiment.model, batchSize, random);
-    discriminatorStep(gan, { images, labels }, latent);
-    tf.dispose([images, labels]);
+    discriminatorStep(gan, { images, labels }, latent, random);
     disposeLatent(latent);
     const generatorLatent = sampleLatent(experiment.model, batchSize * experiment.train.g_batch_multiplier, random);
-    generatorStep(gan, generatorLatent);
+    generatorStep(gan, generatorLatent, { images, labels });
+    tf.dispose([images, labels]);
     disposeLatent(generatorLatent);
   };
   iteration();

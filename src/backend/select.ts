@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Training needs every op's gradient: tfjs-core alone registers none, tfjs-layers' bundle registers them all.
 import '@tensorflow/tfjs-layers';
-import type { BackendName } from '../config/experiment.js';
 import { GxError } from '../errors.js';
+import type { BackendName } from './backend-names.js';
 import { registerComparisonGradients } from './comparison-gradients.js';
 import { findInstalls } from './native/layout.js';
 import { loadInstall, type TensorflowBinding } from './native/load.js';

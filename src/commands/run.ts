@@ -1,10 +1,13 @@
 import { Args, Flags } from '@oclif/core';
 import { stringify } from 'yaml';
+import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
-import { describeModels, type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
+import { describeModels } from '../runner/describe-models.js';
+import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
+import { recordedStore } from '../tracking/open.js';
 
 export default class Run extends GxCommand {
   static override summary = 'Train one experiment';
@@ -22,10 +25,10 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
   static override args = { file: Args.string({ description: 'Experiment YAML file (not with --resume)' }) };
   static override flags = {
     set: setFlag,
-    backend: Flags.string({
+    backend: Flags.option({
       description: 'tfjs backend (overrides runtime.backend)',
-      options: ['auto', 'tensorflow', 'wasm', 'cpu'],
-    }),
+      options: backendNames,
+    })(),
     'max-steps': Flags.integer({
       description: 'Stop after this many generator steps (overrides train.max_steps)',
       min: 1,
@@ -57,7 +60,7 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
     const stopping = new AbortController();
     const options: RunOptions = {
       runsDir: flags['runs-dir'],
-      backend: flags.backend as RunOptions['backend'],
+      backend: flags.backend,
       maxSteps: flags['max-steps'],
       progress: !this.jsonEnabled(),
       shouldStop: () => stopRequested,
@@ -101,7 +104,7 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
     );
     this.log(`  ${result.runDir}`);
     const { store, runId } = result.tracking;
-    if (store === 'none') this.log('  not tracked (tracking.enabled: false)');
+    if (recordedStore(store).kind === 'none') this.log('  not tracked (tracking.enabled: false)');
     else if (runId === undefined) this.log(`  not in MLflow yet: \`gx sync ${result.runDir}\` sends it to ${store}`);
     else this.log(`  MLflow run ${runId} in ${store}; see it with: gx ui`);
     if (result.status !== 'FINISHED') {

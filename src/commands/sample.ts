@@ -3,15 +3,16 @@ import { link, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Flags } from '@oclif/core';
 import { writeFileDurably } from '../atomic-files.js';
+import { backendNames } from '../backend/backend-names.js';
 import { selectBackend } from '../backend/select.js';
 import { GxCommand } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
 import { encodePng } from '../images/png.js';
+import { disposeLatent, sampleLatent } from '../models/latent.js';
+import { loadLayersModel } from '../models/model-files.js';
+import { sampleGrid } from '../models/sample-grid.js';
 import { createRandom } from '../random.js';
-import { disposeLatent, sampleLatent } from '../runner/latent.js';
-import { loadLayersModel } from '../runner/model-files.js';
-import { sampleGrid } from '../runner/sample-grid.js';
 
 export default class Sample extends GxCommand {
   static override summary = "Draw images from a run's final generator into a PNG grid";
@@ -33,7 +34,7 @@ export default class Sample extends GxCommand {
     // A grid of 10000 images is 100 x 100 already; more would only fill the memory.
     count: Flags.integer({ description: 'How many images (at most 10000)', default: 100, min: 1, max: 10000 }),
     seed: Flags.integer({ description: 'Seed of the noise (0 to 2^32-1)', default: 0, min: 0, max: 2 ** 32 - 1 }),
-    backend: Flags.string({ options: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' }),
+    backend: Flags.option({ options: backendNames, default: 'auto' })(),
   };
 
   async run(): Promise<void> {
@@ -48,7 +49,7 @@ export default class Sample extends GxCommand {
         model.num_classes > 0 ? `use 0 to ${model.num_classes - 1}` : 'this model is unconditional: leave --class out',
       );
     }
-    await selectBackend(flags.backend as 'auto');
+    await selectBackend(flags.backend);
     const generator = await loadLayersModel(join(flags.run, 'model'));
     const classes =
       model.num_classes === 0

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { formatTable } from '../cli/table.js';
 import { GxError } from '../errors.js';
@@ -41,10 +42,10 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
     }),
     'fail-fast': Flags.boolean({ description: 'Start no more trials after one fails' }),
     'max-steps': Flags.integer({ description: "Caps every trial's generator steps", min: 1 }),
-    backend: Flags.string({
+    backend: Flags.option({
       description: 'tfjs backend for every trial',
-      options: ['auto', 'tensorflow', 'wasm', 'cpu'],
-    }),
+      options: backendNames,
+    })(),
     'dry-run': Flags.boolean({ description: 'List the trials (each validated) and exit' }),
     resume: Flags.string({ description: 'Continue a sweep (its folder): only the trials that did not finish' }),
     'runs-dir': Flags.string({ description: 'Where sweep folders go', env: 'GX_RUNS_DIR' }),

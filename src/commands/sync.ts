@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
-import { syncRun } from '../runner/run.js';
+import { syncRun } from '../runner/sync-run.js';
+import { recordedStore } from '../tracking/open.js';
 import { rejectedLine } from '../tracking/server-tracker.js';
 
 export default class Sync extends GxCommand {
@@ -15,8 +16,9 @@ export default class Sync extends GxCommand {
   async run() {
     const { args, flags } = await this.parse(Sync);
     const synced = await syncRun(args.run, { runsDir: flags['runs-dir'] });
-    if (synced.store === 'none') this.log(`${synced.runDir}: not tracked (tracking.enabled: false)`);
-    else if (!/^https?:/.test(synced.store)) this.log(`${synced.runDir}: recorded in the local store ${synced.store}`);
+    const store = recordedStore(synced.store).kind;
+    if (store === 'none') this.log(`${synced.runDir}: not tracked (tracking.enabled: false)`);
+    else if (store === 'local') this.log(`${synced.runDir}: recorded in the local store ${synced.store}`);
     else if (synced.sent === 0) this.log(`MLflow run ${synced.runId} on ${synced.store} is up to date`);
     else this.log(`sent ${synced.sent} records to MLflow run ${synced.runId} on ${synced.store}`);
     // Not an error: they would be refused every time, and the rest of the record is in.

@@ -1,3 +1,12 @@
+import type { BackendName } from '../backend/backend-names.js';
+import type { ModelConfig } from '../registry/architectures/architecture.js';
+import type { DataConfig } from '../registry/datasets.js';
+import type { LossConfig } from '../registry/losses/loss.js';
+import type { OptimizerConfig } from '../registry/optimizers.js';
+
+// The registries own their sections' types; they are re-exported here, where the whole experiment is described.
+export type { BackendName, DataConfig, LossConfig, ModelConfig, OptimizerConfig };
+
 /**
  * A validated experiment with every default filled in, frozen: what the registries and the runner receive.
  * Mirrors src/config/schema.ts; registry-specific options stay as the entry's own keys beside `type`.
@@ -16,30 +25,6 @@ export interface ResolvedExperiment {
   readonly sweep?: SweepConfig;
 }
 
-/** A registry choice: `type` names the entry, the other keys are its options. */
-export interface TypedOptions {
-  readonly type: string;
-  readonly [option: string]: unknown;
-}
-
-export interface DataConfig extends TypedOptions {
-  readonly limit?: number;
-}
-
-export interface ModelConfig extends TypedOptions {
-  readonly latent_size: number;
-  readonly latent_distribution: 'uniform' | 'normal';
-  readonly num_classes: number;
-}
-
-export interface LossConfig extends TypedOptions {
-  readonly auxiliary?: { readonly weight: number; readonly fakes_in_d_step: boolean };
-}
-
-export interface OptimizerConfig extends TypedOptions {
-  readonly lr: number;
-}
-
 export interface TrainConfig {
   readonly epochs: number;
   readonly max_steps?: number;
@@ -51,14 +36,13 @@ export interface TrainConfig {
   readonly sample_every: number;
 }
 
-export type MetricName = 'fid' | 'mnist_score' | 'kid' | 'precision_recall' | 'class_accuracy';
-
 export interface EvalConfig {
   /** false: no evaluation at all. */
   readonly enabled: boolean;
   readonly every: number;
   readonly every_steps: number;
-  readonly metrics: readonly MetricName[];
+  /** Names of src/registry/metrics/ entries. */
+  readonly metrics: readonly string[];
   readonly samples: number;
 }
 
@@ -69,8 +53,6 @@ export interface TrackingConfig {
   readonly run_name?: string;
   readonly tags?: Readonly<Record<string, string>>;
 }
-
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 export type SweepValues =
   | readonly unknown[]

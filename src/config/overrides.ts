@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { didYouMean } from '../registry/did-you-mean.js';
-import type { JsonSchema } from '../registry/registry.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import type { JsonSchema } from '../core/json-schema.js';
 import { experimentSchema } from './schema.js';
 import { dotted, type Problem } from './yaml-source.js';
 

@@ -1,22 +1,18 @@
-import { MAX_KEY_LENGTH, MLFLOW_KEY_PATTERN } from '../mlflow-names.js';
+import { backendNames } from '../backend/backend-names.js';
+import type { JsonSchema } from '../core/json-schema.js';
+import { byType } from './by-type.js';
+import { MAX_SEED } from './seed.js';
+import { sweepSection } from './sweep-schema.js';
+import { trackingSection } from './tracking-schema.js';
+
+export { MAX_SEED } from './seed.js';
+export { tagKeySchema } from './tracking-schema.js';
+
 import { architectures } from '../registry/architectures/index.js';
 import { datasets } from '../registry/datasets.js';
 import { losses } from '../registry/losses/index.js';
+import { evalMetrics } from '../registry/metrics/index.js';
 import { optimizers } from '../registry/optimizers.js';
-import type { JsonSchema, Registry, RegistryEntry } from '../registry/registry.js';
-
-/** The largest seed: seeds are used as unsigned 32-bit integers, so every seed up to it is exact and distinct. */
-export const MAX_SEED = 2 ** 32 - 1;
-
-/**
- * A key of tracking.tags: a tag key MLflow takes, which is also logged as the param `tracking.tags.<key>` (params
- * are keys too: the prefix counts against MLflow's 250 characters). Keys become file names in a local store.
- */
-export const tagKeySchema: JsonSchema = {
-  type: 'string',
-  pattern: MLFLOW_KEY_PATTERN,
-  maxLength: MAX_KEY_LENGTH - 'tracking.tags.'.length,
-};
 
 /**
  * The experiment schema, assembled from the registries so that a new entry's options are known at once.
@@ -161,9 +157,9 @@ export const experimentSchema: JsonSchema = {
         },
         metrics: {
           type: 'array',
-          items: { enum: ['fid', 'mnist_score', 'kid', 'precision_recall', 'class_accuracy'] },
+          items: { enum: evalMetrics.entries.map((metric) => metric.name) },
           uniqueItems: true,
-          default: ['fid', 'mnist_score', 'class_accuracy'],
+          default: evalMetrics.entries.filter((metric) => metric.byDefault).map((metric) => metric.name),
         },
         samples: {
           type: 'integer',
@@ -175,108 +171,21 @@ export const experimentSchema: JsonSchema = {
       },
       additionalProperties: false,
     },
-    tracking: {
-      type: 'object',
-      description: 'Where runs are recorded: an MLflow server, or the local ./mlruns store when no uri is set',
-      default: {},
-      properties: {
-        enabled: { type: 'boolean', default: true, description: 'false: record nothing (for quick tries, benchmarks)' },
-        uri: {
-          type: 'string',
-          minLength: 1,
-          description: 'MLflow tracking URI (http(s):// or file:); else $MLFLOW_TRACKING_URI',
-        },
-        experiment: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 500,
-          pattern: '^[^\\x00-\\x1f\\x7f]*$',
-          description: "MLflow experiment name (default: this file's name); no control characters",
-        },
-        run_name: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 250,
-          pattern: '^[^\\x00-\\x1f\\x7f]*$',
-          description: "MLflow run name (default: the run folder's name); at most 250 characters (MLflow's limit)",
-        },
-        tags: {
-          type: 'object',
-          propertyNames: tagKeySchema,
-          additionalProperties: { type: 'string' },
-          description: 'Extra tags on every run',
-        },
-      },
-      additionalProperties: false,
-    },
+    tracking: trackingSection,
     runtime: {
       type: 'object',
       default: {},
       properties: {
         backend: {
-          enum: ['auto', 'tensorflow', 'wasm', 'cpu'],
+          enum: [...backendNames],
           default: 'auto',
           description: 'auto: native TensorFlow (GPU first) when installed, else the fastest backend that can train',
         },
       },
       additionalProperties: false,
     },
-    sweep: {
-      type: 'object',
-      description: 'Parameters for `gx sweep`: each a dotted path into this file and the values to try',
-      properties: {
-        method: { enum: ['grid', 'random'], default: 'grid' },
-        count: { type: 'integer', minimum: 1, description: 'Trials drawn by the random method' },
-        seed: { type: 'integer', minimum: 0, maximum: MAX_SEED, default: 0, description: 'Seeds the random method' },
-        parameters: {
-          type: 'object',
-          propertyNames: { pattern: '^[A-Za-z_][\\w-]*(\\.[\\w-]+)*$' },
-          additionalProperties: {
-            anyOf: [
-              { type: 'array', minItems: 1, description: 'The values to try' },
-              {
-                type: 'object',
-                properties: { min: { type: 'number' }, max: { type: 'number' }, scale: { enum: ['linear', 'log'] } },
-                required: ['min', 'max'],
-                additionalProperties: false,
-              },
-              {
-                type: 'object',
-                properties: { tie: { type: 'string', description: 'Take the value of another swept path' } },
-                required: ['tie'],
-                additionalProperties: false,
-              },
-            ],
-          },
-        },
-      },
-      required: ['parameters'],
-      additionalProperties: false,
-    },
+    sweep: sweepSection,
   },
   required: ['name', 'data', 'model', 'loss', 'train'],
   additionalProperties: false,
 };
-
-/**
- * One object whose `type` picks a registry entry; the entry's options (plus the options all entries share) are the
- * other keys. ajv's discriminator validates only the chosen branch, so an error names that branch alone.
- */
-function byType<Entry extends RegistryEntry>(
-  registry: Registry<Entry>,
-  description: string,
-  shared: Record<string, JsonSchema> = {},
-): JsonSchema {
-  return {
-    title: registry.kind,
-    description,
-    type: 'object',
-    discriminator: { propertyName: 'type' },
-    required: ['type'],
-    oneOf: registry.entries.map((entry) => ({
-      properties: { type: { const: entry.name, description: entry.summary }, ...shared, ...entry.options.properties },
-      required: ['type', ...(entry.options.required ?? [])],
-      additionalProperties: false,
-    })),
-  };
-}

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import { didYouMean } from '../core/did-you-mean.js';
+import type { JsonSchema } from '../core/json-schema.js';
 import { mlflowKeyProblem } from '../mlflow-names.js';
-import { didYouMean } from '../registry/did-you-mean.js';
-import type { JsonSchema } from '../registry/registry.js';
 import { experimentSchema, tagKeySchema } from './schema.js';
 import { dotted, type KeyPath, type Problem } from './yaml-source.js';
 

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
 import type { ImageSet } from '../data/image-set.js';
-import { loadLayersModel, saveLayersModel } from '../runner/model-files.js';
-import type { Features } from './moments.js';
+import { loadLayersModel, saveLayersModel } from '../models/model-files.js';
+import type { Features } from '../registry/metrics/moments.js';
 
 /** Bump when the network or its training changes: cached classifiers of other versions are retrained. */
 const VERSION = 2;

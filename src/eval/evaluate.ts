@@ -4,18 +4,12 @@ import type { EvalConfig, ModelConfig, ResolvedExperiment } from '../config/expe
 import { makeBatch } from '../data/batches.js';
 import { cacheDir } from '../data/cache-dir.js';
 import type { ImageSet } from '../data/image-set.js';
+import { disposeLatent, generatorInputs, sampleLatent } from '../models/latent.js';
 import { createRandom, deriveSeed } from '../random.js';
 import { datasets } from '../registry/datasets.js';
-import { disposeLatent, generatorInputs, sampleLatent } from '../runner/latent.js';
+import { evalMetrics } from '../registry/metrics/index.js';
+import { type Features, type Moments, moments } from '../registry/metrics/moments.js';
 import { type Classifier, loadClassifier } from './classifier.js';
-import { classifierScore, frechetDistance, kernelDistance, precisionRecall } from './metrics.js';
-import { type Features, type Moments, moments } from './moments.js';
-
-/** KID's subsets (Bińkowski et al. use 100 of 1000; 10 keep an evaluation within seconds on a CPU). */
-const KID_SUBSETS = 10;
-const KID_SUBSET_SIZE = 1000;
-/** Precision/recall compare every pair: at most this many images of each side. */
-const PR_POINTS = 2000;
 
 /** What generated images are measured against: the classifier's view of the test split. */
 export interface Reference {
@@ -51,26 +45,8 @@ export function measure(
   labels?: ArrayLike<number>,
 ): Record<string, number> {
   const out: Record<string, number> = {};
-  const { features, probabilities } = described;
-  if (metrics.includes('fid')) out.fid = frechetDistance(moments(features), against.moments);
-  if (metrics.includes('mnist_score')) out.mnist_score = classifierScore(probabilities, 10);
-  if (metrics.includes('kid')) {
-    const random = createRandom(deriveSeed(0, 'kid'));
-    out.kid = kernelDistance(features, against.features, KID_SUBSETS, KID_SUBSET_SIZE, random.next);
-  }
-  if (metrics.includes('precision_recall')) {
-    Object.assign(out, precisionRecall(head(against.features, PR_POINTS), head(features, PR_POINTS), 3));
-  }
-  if (metrics.includes('class_accuracy') && labels) {
-    let correct = 0;
-    for (let n = 0; n < probabilities.count; n++) {
-      let best = 0;
-      for (let c = 1; c < probabilities.dim; c++)
-        if (probabilities.values[n * probabilities.dim + c] > probabilities.values[n * probabilities.dim + best])
-          best = c;
-      if (best === labels[n]) correct++;
-    }
-    out.class_accuracy = correct / probabilities.count;
+  for (const metric of evalMetrics.entries) {
+    if (metrics.includes(metric.name)) Object.assign(out, metric.measure({ ...described, against, labels }));
   }
   return out;
 }
@@ -111,11 +87,6 @@ function concat(parts: Features[]): Features {
     offset += part.values.length;
   }
   return { count: parts.reduce((n, p) => n + p.count, 0), dim: parts[0].dim, values };
-}
-
-function head(set: Features, count: number): Features {
-  const n = Math.min(count, set.count);
-  return { count: n, dim: set.dim, values: set.values.subarray(0, n * set.dim) };
 }
 
 export interface Evaluation {

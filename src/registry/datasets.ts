@@ -1,9 +1,13 @@
-import type { DataConfig } from '../config/experiment.js';
 import { type DatasetSpec, fashionMnist, mnist, type Split } from '../data/catalog.js';
 import { type ImageSet, loadIdxFiles, loadSplit } from '../data/image-set.js';
 import type { DataSources } from '../data/sources.js';
 import { GxError } from '../errors.js';
-import { createRegistry, type RegistryEntry } from './registry.js';
+import { createRegistry, type RegistryEntry, type TypedOptions } from './registry.js';
+
+/** data: in an experiment: the dataset's name and options. */
+export interface DataConfig extends TypedOptions {
+  readonly limit?: number;
+}
 
 export interface Dataset extends RegistryEntry {
   /** Files, checksums and mirrors, for the datasets gx knows by name (`gx data info|fetch`). */

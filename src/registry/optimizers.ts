@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { OptimizerConfig } from '../config/experiment.js';
-import { createRegistry, type RegistryEntry } from './registry.js';
+import { createRegistry, type RegistryEntry, type TypedOptions } from './registry.js';
+
+/** train.optimizer.g and .d in an experiment: the optimizer's name and options. */
+export interface OptimizerConfig extends TypedOptions {
+  readonly lr: number;
+}
 
 export interface Optimizer extends RegistryEntry {
   create(options: OptimizerConfig): tf.Optimizer;

@@ -1,22 +1,37 @@
+import { didYouMean } from '../core/did-you-mean.js';
+import type { JsonSchema } from '../core/json-schema.js';
 import { GxError } from '../errors.js';
-import { didYouMean } from './did-you-mean.js';
 
-/** A JSON Schema fragment, as plain data. */
-export type JsonSchema = { [key: string]: unknown };
-
-/** The options an entry takes: JSON Schema `properties` (with defaults) and which of them are required. */
-export interface OptionsSchema {
-  properties: Record<string, JsonSchema>;
-  required?: string[];
+/** A registry choice in an experiment: `type` names the entry, the other keys are its options. */
+export interface TypedOptions {
+  readonly type: string;
+  readonly [option: string]: unknown;
 }
 
-/** What every registry entry has; each kind adds what it creates (see architectures/, losses/, ...). */
-export interface RegistryEntry {
+/**
+ * The options an entry takes: JSON Schema `properties` (with defaults) and which of them are required. Keyed by the
+ * entry's own options type, so renaming an option on one side and not the other breaks the build.
+ */
+export interface OptionsSchema<Options = Record<string, unknown>> {
+  properties: { [Key in keyof Options]-?: JsonSchema };
+  required?: (keyof Options & string)[];
+}
+
+/**
+ * What every registry entry has; each kind adds what it creates (see architectures/, losses/, ...). `Options` is
+ * the entry's own options type (a type alias, so that it also fits the registry's untyped view).
+ */
+export interface RegistryEntry<Options = Record<string, unknown>> {
   /** The `type:` value that selects this entry in an experiment file. */
   name: string;
   /** One line for `gx schema` and editors' hover text. */
   summary: string;
-  options: OptionsSchema;
+  options: OptionsSchema<Options>;
+  /**
+   * Options small enough to train in a test, where the defaults are not (tests train every entry with these, so a
+   * new entry is tested without editing a test).
+   */
+  example?: Partial<Options>;
 }
 
 /** Entries of one kind (architecture, loss, ...), found by name; an unknown name gets a "did you mean". */

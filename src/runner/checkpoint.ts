@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { recoverFolder, replaceFolder, syncFolder, writeFileDurably } from '../atomic-files.js';
 import { GxError } from '../errors.js';
+import type { Gan } from '../models/gan.js';
 import { createRandom, deriveSeed } from '../random.js';
-import type { Gan } from './steps.js';
 
 /** Where training stands: enough, with the weights and optimizer moments, to continue exactly. */
 export interface TrainingState {

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig, TrainConfig } from '../config/experiment.js';
-import { batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
+import { type Batch, batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
 import type { ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
+import type { Gan } from '../models/gan.js';
+import { disposeLatent, sampleLatent } from '../models/latent.js';
 import { createRandom } from '../random.js';
+import type { Callback } from './callbacks/callback.js';
 import type { TrainingState } from './checkpoint.js';
-import { disposeLatent, sampleLatent } from './latent.js';
-import { discriminatorStep, type Gan, generatorStep, type StepMetrics } from './steps.js';
+import { discriminatorStep, generatorStep, type StepMetrics } from './steps.js';
 
 export interface TrainerSetup {
   gan: Gan;
@@ -17,11 +19,9 @@ export interface TrainerSetup {
   seed: number;
 }
 
-/** What the loop tells the outside; the trainer itself writes nothing (PyTorch Lightning's callbacks, roughly). */
-export interface TrainerHooks {
-  step?(state: TrainingState, metrics: StepMetrics): void | Promise<void>;
-  /** After each full epoch, with the means of the epoch's step metrics. */
-  epochEnd?(state: TrainingState, means: StepMetrics): Promise<void>;
+export interface TrainerOptions {
+  /** Told of every event, in list order; the trainer itself writes nothing. */
+  callbacks?: readonly Callback[];
   /** Checked before every generator step: a true stops the loop cleanly (Ctrl-C). */
   shouldStop?(): boolean;
 }
@@ -33,15 +33,58 @@ export function plannedSteps(setup: Pick<TrainerSetup, 'data' | 'train'>): numbe
 }
 
 /**
- * The loop: per generator step, n_critic discriminator steps on consecutive real batches, then one generator step
- * on g_batch_multiplier x batch_size fresh samples. An epoch ends when too few batches remain for the next
- * generator step, so every checkpoint falls between generator steps. Mutates and returns `state`.
+ * Runs the loop between the runStart and runEnd events. A failure anywhere (a step, a callback) is told to every
+ * callback's onRunFailed, with whether training stood between two steps, and thrown again.
  */
 export async function train(
   setup: TrainerSetup,
   state: TrainingState,
-  hooks: TrainerHooks = {},
+  { callbacks = [], shouldStop }: TrainerOptions = {},
 ): Promise<TrainingState> {
+  // Whether training stands between two steps (in a step or epoch event, or done): a state to checkpoint then is a
+  // true one.
+  let betweenSteps = false;
+  const emit = async (event: (callback: Callback) => Promise<void> | undefined) => {
+    for (const callback of callbacks) await event(callback);
+  };
+  const between = async (event: (callback: Callback) => Promise<void> | undefined) => {
+    betweenSteps = true;
+    await emit(event);
+    betweenSteps = false;
+  };
+  try {
+    await emit((callback) => callback.onRunStart?.(state));
+    await loop(setup, state, {
+      stepEnd: (metrics) => between((callback) => callback.onStepEnd?.(state, metrics)),
+      epochEnd: (means) => between((callback) => callback.onEpochEnd?.(state, means)),
+      shouldStop,
+    });
+    betweenSteps = true;
+    await emit((callback) => callback.onRunEnd?.(state));
+    return state;
+  } catch (error) {
+    for (const callback of callbacks) {
+      // A callback reports its own failures here (see callbacks/best-effort.ts); the first error is what counts.
+      await callback.onRunFailed?.(state, { error, betweenSteps }).catch(() => {});
+    }
+    throw error;
+  }
+}
+
+/**
+ * The loop: per generator step, n_critic discriminator steps on consecutive real batches, then one generator step
+ * on g_batch_multiplier x batch_size fresh samples. An epoch ends when too few batches remain for the next
+ * generator step, so every checkpoint falls between generator steps. Mutates `state`.
+ */
+async function loop(
+  setup: TrainerSetup,
+  state: TrainingState,
+  hooks: {
+    stepEnd(metrics: StepMetrics): Promise<void>;
+    epochEnd(means: StepMetrics): Promise<void>;
+    shouldStop?(): boolean;
+  },
+): Promise<void> {
   const { gan, data, model, train } = setup;
   const batchSize = train.batch_size;
   const perEpoch = batchesPerEpoch(data, batchSize);
@@ -58,11 +101,11 @@ export async function train(
   let sums: StepMetrics = {};
   let stepsInEpoch = 0;
 
-  const criticSteps = () => gan.loss.criticSteps?.(state.step, train.n_critic) ?? train.n_critic;
+  const criticSteps = () => gan.criticSteps(state.step);
   const endEpoch = async () => {
     state.epoch += 1;
     state.batch = 0;
-    await hooks.epochEnd?.(state, means(sums, stepsInEpoch));
+    await hooks.epochEnd(means(sums, stepsInEpoch));
     [sums, stepsInEpoch] = [{}, 0];
     order = epochOrder(data.count, setup.seed, state.epoch);
   };
@@ -81,33 +124,32 @@ export async function train(
     }
 
     let metrics: StepMetrics = {};
+    let real: Batch | undefined;
     for (let k = criticSteps(); k > 0; k--) {
-      const real = makeBatch(data, order, state.batch++, batchSize);
+      if (real) tf.dispose([real.images, real.labels]);
+      real = makeBatch(data, order, state.batch++, batchSize);
       const latent = sampleLatent(model, batchSize, random);
-      const mix =
-        gan.loss.penaltyWeight === undefined
-          ? undefined
-          : Float32Array.from({ length: batchSize }, () => random.next());
-      metrics = discriminatorStep(gan, real, latent, mix);
-      tf.dispose([real.images, real.labels]);
+      metrics = discriminatorStep(gan, real, latent, random);
       disposeLatent(latent);
     }
+    // The G step gets the last critic batch, for a loss that scores G's fakes against real scores.
+    const lastReal = real as Batch;
     const latent = sampleLatent(model, batchSize * train.g_batch_multiplier, random);
-    Object.assign(metrics, generatorStep(gan, latent));
+    Object.assign(metrics, generatorStep(gan, latent, lastReal));
     disposeLatent(latent);
-    if (gan.loss.estimatesWasserstein) metrics.wasserstein_estimate = metrics.d_real - metrics.d_fake;
+    tf.dispose([lastReal.images, lastReal.labels]);
+    Object.assign(metrics, gan.loss.stepMetrics?.(metrics));
 
     state.step += 1;
     state.random = random.state();
     stepsInEpoch += 1;
     for (const [name, value] of Object.entries(metrics)) sums[name] = (sums[name] ?? 0) + value;
-    await hooks.step?.(state, metrics);
+    await hooks.stepEnd(metrics);
     // A step runs without awaiting anything: let signal handlers (Ctrl-C) and pending I/O run between steps.
     await new Promise(setImmediate);
   }
   // A run stopped right after an epoch's last step has finished that epoch; one stopped earlier has not.
   if (state.epoch < train.epochs && state.batch + criticSteps() > perEpoch) await endEpoch();
-  return state;
 }
 
 function means(sums: StepMetrics, count: number): StepMetrics {

@@ -1,4 +1,4 @@
-import type { SweepRecord, TrialRecord } from './sweep.js';
+import type { SweepRecord, TrialRecord } from './record.js';
 
 /** The trials that have the sweep's metric as a finite number, best first. */
 export function rankTrials(record: SweepRecord): { trial: TrialRecord; value: number }[] {

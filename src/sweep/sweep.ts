@@ -1,40 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
-import { loadExperiment, resolveExperiment } from '../config/load.js';
 import { shareable } from '../config/shareable.js';
-import { ConfigError, GxError } from '../errors.js';
+import { GxError } from '../errors.js';
+import { newRunId, runsDir } from '../runner/run-folder.js';
 import { resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
+import { sweepTrials } from './plan.js';
+import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
+import { runTrial, trialFile } from './run-trial.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
-import { expandTrials, type Trial } from './trials.js';
 
-export type TrialStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'STOPPED';
-
-export interface TrialRecord extends Trial {
-  status: TrialStatus;
-  runDir?: string;
-  runId?: string;
-  /** The last step's metrics. */
-  metrics?: Record<string, number | string>;
-  error?: string;
-}
-
-/** sweep.json: what a sweep is and how far it got; `gx sweep --resume` continues from it. */
-export interface SweepRecord {
-  id: string;
-  experiment: string;
-  metric: string;
-  mode: 'min' | 'max';
-  parent: { store: string; runId?: string };
-  trials: TrialRecord[];
-}
+export { sweepTrials } from './plan.js';
+export type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
 
 export interface SweepOptions {
   runsDir?: string;
@@ -47,7 +29,7 @@ export interface SweepOptions {
   failFast?: boolean;
   /** Passed to every trial's `gx run`. */
   maxSteps?: number;
-  backend?: string;
+  backend?: BackendName;
   /** Checked between trials; when it turns true, the running trials are asked to stop (they checkpoint). */
   shouldStop?: () => boolean;
   onTrial?: (trial: TrialRecord) => void;
@@ -56,46 +38,23 @@ export interface SweepOptions {
   trialEnv?: NodeJS.ProcessEnv;
 }
 
-/**
- * The trials of an experiment's sweep, each a whole experiment validated by the schema: an invalid combination is
- * reported, for every trial that has one, before anything runs.
- */
-export async function sweepTrials(file: string, overrides: readonly string[]) {
-  const base = await loadExperiment(file, { overrides });
-  const text = await readFile(file, 'utf8');
-  if (!base.sweep) {
-    throw new GxError('SWEEP_EMPTY', `${file}: nothing to sweep`, 'add a sweep: section, or --param path=v1,v2,...');
-  }
-  const problems: string[] = [];
-  const trials = expandTrials(base.sweep).map((trial) => {
-    const sets = Object.entries(trial.values).map(([path, value]) => `${path}=${JSON.stringify(value)}`);
-    try {
-      return { trial, experiment: resolveExperiment(file, text, { overrides: [...overrides, ...sets] }) };
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems.map((problem) => `trial ${trial.index} (${sets.join(' ')}): ${problem}`));
-      return undefined;
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { base, trials: trials as { trial: Trial; experiment: ResolvedExperiment }[] };
-}
-
 /** Runs a sweep: a parent MLflow run, then one child run per trial (`gx run` in a worker process). */
 export async function runSweep(file: string, overrides: readonly string[], options: SweepOptions = {}) {
   const { base, trials } = await sweepTrials(file, overrides);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const id = `${base.name}-sweep-${stamp}-${randomBytes(2).toString('hex')}`;
-  const sweepDir = join(resolve(options.runsDir ?? process.env.GX_RUNS_DIR ?? 'runs'), id);
+  const id = newRunId(`${base.name}-sweep`);
+  const sweepDir = join(runsDir(options.runsDir), id);
   await mkdir(join(sweepDir, 'trials'), { recursive: true });
   await writeFile(join(sweepDir, 'experiment.yaml'), stringify(shareable(base)));
+  // The plan: each trial's resolved experiment, as it will run (without the sweep section, under its own run
+  // name), kept in memory for its process and written to trial-NNN.yaml for the record and a resume.
+  const planned = new Map<number, ResolvedExperiment>();
   for (const { trial, experiment } of trials) {
     const runName = `${base.name} #${trial.index} ${Object.entries(trial.values)
       .map(([path, value]) => `${path.split('.').slice(-2).join('.')}=${value}`)
       .join(' ')}`;
     const { sweep, ...single } = shareable(experiment);
-    const tracking = { ...single.tracking, run_name: runName };
-    await writeFile(trialFile(sweepDir, trial), stringify({ ...single, tracking }));
+    planned.set(trial.index, { ...single, tracking: { ...single.tracking, run_name: runName } });
+    await writeFile(trialFile(sweepDir, trial), stringify(planned.get(trial.index)));
   }
 
   const tracker = await startTracking(
@@ -121,7 +80,7 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   // signs in to the same server (see connectMlflow).
   const uri = base.tracking.uri;
   const trialEnv = uri !== undefined && credentialsIn(uri) ? { MLFLOW_TRACKING_URI: uri } : {};
-  return execute(sweepDir, record, tracker, { ...options, trialEnv: { ...options.trialEnv, ...trialEnv } });
+  return execute(sweepDir, record, tracker, { ...options, trialEnv: { ...options.trialEnv, ...trialEnv } }, planned);
 }
 
 /** Continues a sweep: its trials that did not finish (a stopped one from its checkpoint), under the same parent. */
@@ -146,7 +105,13 @@ export async function resumeSweep(sweep: string, options: SweepOptions = {}) {
   );
 }
 
-async function execute(sweepDir: string, record: SweepRecord, tracker: Tracker, options: SweepOptions) {
+async function execute(
+  sweepDir: string,
+  record: SweepRecord,
+  tracker: Tracker,
+  options: SweepOptions,
+  planned = new Map<number, ResolvedExperiment>(),
+) {
   // Workers finish at any time: their writes of sweep.json take turns.
   let saved = Promise.resolve();
   const save = () => {
@@ -177,7 +142,7 @@ async function execute(sweepDir: string, record: SweepRecord, tracker: Tracker, 
     for (let trial = queue.shift(); trial && !stopping(); trial = queue.shift()) {
       trial.status = 'RUNNING';
       await save();
-      await runTrial(sweepDir, record, trial, options, running);
+      await runTrial(sweepDir, record, trial, options, running, planned.get(trial.index));
       failed ||= (trial.status as TrialStatus) === 'FAILED';
       await save();
       options.onTrial?.(trial);
@@ -212,65 +177,6 @@ async function execute(sweepDir: string, record: SweepRecord, tracker: Tracker, 
   return { sweepDir, record, ranked, complete };
 }
 
-/** One trial as its own `gx run` process: a crash or a diverged run fails that trial, not the sweep. */
-async function runTrial(
-  sweepDir: string,
-  record: SweepRecord,
-  trial: TrialRecord,
-  options: SweepOptions,
-  running: Set<ChildProcess>,
-) {
-  // A trial stopped earlier continues from its checkpoint; others start, nested under the parent run.
-  let args = ['run', '--resume', trial.runDir ?? ''];
-  if (!trial.runDir) {
-    const file = trialFile(sweepDir, trial);
-    const experiment = parse(await readFile(file, 'utf8'));
-    const tags = { ...experiment.tracking.tags, 'gx.sweep': record.id, 'gx.trial': String(trial.index) };
-    if (record.parent.runId) tags['mlflow.parentRunId'] = record.parent.runId;
-    await writeFile(file, stringify({ ...experiment, tracking: { ...experiment.tracking, tags } }));
-    // Each trial's run in a folder of its own, emptied of whatever a start cut short left there.
-    const runsDir = join(sweepDir, 'trials', `trial-${pad(trial.index)}`);
-    await rm(runsDir, { recursive: true, force: true });
-    args = ['run', file, '--runs-dir', runsDir];
-  }
-  if (options.maxSteps !== undefined) args.push('--max-steps', String(options.maxSteps));
-  if (options.backend) args.push('--backend', options.backend);
-  args.push('--json');
-  const log = createWriteStream(join(sweepDir, 'trials', `trial-${pad(trial.index)}.log`), { flags: 'a' });
-  // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, ...options.trialEnv },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let stdout = '';
-  child.stdout?.on('data', (chunk) => (stdout += chunk));
-  child.stderr?.pipe(log);
-  const code = await new Promise<number | null>((done) => child.on('close', done));
-  running.delete(child);
-  log.end();
-  try {
-    const result = JSON.parse(stdout);
-    if (result.runDir) {
-      Object.assign(trial, { runDir: result.runDir, runId: result.tracking?.runId, metrics: result.metrics });
-      trial.status = result.status === 'FINISHED' ? 'FINISHED' : 'STOPPED';
-      return;
-    }
-    trial.error = result.error?.message ?? `gx run exited with ${code}`;
-  } catch {
-    trial.error = `gx run exited with ${code}`;
-  }
-  // Stopped when asked: cleanly (130), or by the signal itself while it was still starting (nothing to keep then).
-  trial.status = code === 130 || (code === null && options.shouldStop?.()) ? 'STOPPED' : 'FAILED';
-}
-
-const CLI = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
-
-function trialFile(sweepDir: string, trial: Trial): string {
-  return join(sweepDir, 'trials', `trial-${pad(trial.index)}.yaml`);
-}
-
 function sweepParams(base: ResolvedExperiment): Record<string, string> {
   const sweep = base.sweep as NonNullable<ResolvedExperiment['sweep']>;
   return {
@@ -285,8 +191,4 @@ function sweepParams(base: ResolvedExperiment): Record<string, string> {
 
 function warnOf(options: SweepOptions) {
   return options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
-}
-
-function pad(n: number): string {
-  return String(n).padStart(3, '0');
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recordedStore } from './open.js';
 
 /**
  * Per metric, the last step a run's tracking record already holds. MLflow keeps every value logged, so a resumed run,
@@ -15,8 +16,9 @@ export async function loggedSteps(
   const saw = (key: string, step: number) => {
     if (Number.isFinite(step) && step > (last.get(key) ?? Number.NEGATIVE_INFINITY)) last.set(key, step);
   };
-  if (recorded.store === 'none') return last;
-  if (/^https?:/.test(recorded.store)) {
+  const store = recordedStore(recorded.store);
+  if (store.kind === 'none') return last;
+  if (store.kind === 'server') {
     for (const line of (await readOrEmpty(join(runDir, 'mlflow', 'outbox.jsonl'))).split('\n')) {
       try {
         const operation = JSON.parse(line);

@@ -14,6 +14,12 @@ import type { Tracker } from './tracker.js';
  */
 export type TrackingStore = { kind: 'server'; uri: string; login?: Login } | { kind: 'local'; folder: string };
 
+/** Where a run was recorded: a store, or none (tracking.enabled: false). */
+export type RecordedStore = TrackingStore | { kind: 'none' };
+
+/** What run.json's tracking.store says for a run with tracking.enabled: false. */
+const UNTRACKED = 'none';
+
 export function trackingStore(tracking: TrackingConfig = {}): TrackingStore {
   const uri = tracking.uri ?? process.env.MLFLOW_TRACKING_URI;
   if (uri === undefined || uri === '') return { kind: 'local', folder: 'mlruns' };
@@ -43,17 +49,23 @@ export async function startTracking(tracking: TrackingConfig, run: NewRun, warn:
     : createLocalRun(store.folder, { ...run, tags });
 }
 
+/** The store a run folder's run.json names in tracking.store: a server's URL, a local folder, or none. */
+export function recordedStore(store: string): RecordedStore {
+  return store === UNTRACKED ? { kind: 'none' } : trackingStore({ uri: store });
+}
+
 /** Reopens the run a run folder was recorded in (its run.json's `tracking`), to resume it. */
 export async function resumeTracking(recorded: { store: string; runId?: string }, folder: string, warn: Warn) {
-  if (recorded.store === untracked.store) return untracked;
-  return /^https?:/.test(recorded.store)
+  const store = recordedStore(recorded.store);
+  if (store.kind === 'none') return untracked;
+  return store.kind === 'server'
     ? reopenServerRun(join(folder, 'mlflow'), warn)
     : reopenLocalRun(recorded.store, recorded.runId ?? '');
 }
 
 /** A run with tracking turned off (tracking.enabled: false): nothing is recorded beyond the run folder. */
 const untracked: Tracker = {
-  store: 'none',
+  store: UNTRACKED,
   runId: undefined,
   logParams: async () => {},
   setTags: async () => {},

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveExperiment } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { losses } from '../../src/registry/losses/index.js';
 import { repoRoot } from '../helpers/cli.js';
 
 const quickstart = readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8');
@@ -45,7 +46,7 @@ describe('loading an experiment', () => {
     const text = quickstart.replace('type: standard', 'type: wgangp');
     const line = lineOf(text, 'wgangp');
     assert.deepEqual(problems(text), [
-      `x.yaml:${line}:9: unknown loss "wgangp" at loss.type; did you mean "wgan-gp"? (known: standard, wgan, wgan-gp, lsgan, hinge, fgan)`,
+      `x.yaml:${line}:9: unknown loss "wgangp" at loss.type; did you mean "wgan-gp"? (known: ${losses.entries.map((loss) => loss.name).join(', ')})`,
     ]);
   });
 

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifierScore, frechetDistance, kernelDistance, precisionRecall } from '../../src/eval/metrics.js';
-import { type Features, moments, sqrtSymmetric, symmetricEigen } from '../../src/eval/moments.js';
 import { createRandom } from '../../src/random.js';
+import {
+  classifierScore,
+  frechetDistance,
+  kernelDistance,
+  precisionRecall,
+} from '../../src/registry/metrics/formulas.js';
+import { type Features, moments, sqrtSymmetric, symmetricEigen } from '../../src/registry/metrics/moments.js';
 
 const features = (rows: number[][]): Features => ({
   count: rows.length,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveExperiment } from '../../src/config/load.js';
+import type { RegistryEntry } from '../../src/registry/registry.js';
 import { tempDir } from './cli.js';
 
 /** A GAN small enough to train many steps on the cpu backend in a test, on the first 64 MNIST images. */
@@ -19,8 +20,27 @@ train:
 runtime: { backend: cpu }
 `;
 
-export function tinyExperiment(overrides: string[] = [], { dropDcganOptions = false } = {}) {
-  const yaml = dropDcganOptions ? tinyYaml.replace('width: 2, ', '') : tinyYaml;
+export function tinyExperiment(overrides: string[] = []) {
+  return resolveExperiment('tiny.yaml', tinyYaml, { overrides });
+}
+
+/**
+ * The tiny experiment with another architecture and/or loss, each with its entry's example options (see
+ * RegistryEntry.example), so that a test can train every entry of a registry.
+ */
+export function tinyExperimentWith(
+  { architecture, loss }: { architecture?: RegistryEntry; loss?: RegistryEntry },
+  overrides: string[] = [],
+) {
+  let yaml = tinyYaml;
+  if (architecture) {
+    const model = { type: architecture.name, latent_size: 8, num_classes: 10, ...architecture.example };
+    yaml = yaml.replace(/^model: .*$/m, `model: ${JSON.stringify(model)}`);
+  }
+  if (loss) {
+    const options = { type: loss.name, auxiliary: { weight: 1 }, ...loss.example };
+    yaml = yaml.replace(/^loss: .*$/m, `loss: ${JSON.stringify(options)}`);
+  }
   return resolveExperiment('tiny.yaml', yaml, { overrides });
 }
 

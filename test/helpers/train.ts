@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedExperiment } from '../../src/config/experiment.js';
 import { cacheDir } from '../../src/data/cache-dir.js';
 import { firstExamples } from '../../src/data/image-set.js';
+import { buildGan } from '../../src/models/build-gan.js';
 import { datasets } from '../../src/registry/datasets.js';
-import { buildGan } from '../../src/runner/build-gan.js';
 import { initialState } from '../../src/runner/checkpoint.js';
 import type { StepMetrics } from '../../src/runner/steps.js';
 import { train } from '../../src/runner/trainer.js';
@@ -17,11 +17,14 @@ export async function trainInMemory(experiment: ResolvedExperiment) {
   const metrics: StepMetrics[] = [];
   const tensors: number[] = [];
   const data = firstExamples(mnist, experiment.data.limit);
-  await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
-    step(_, m) {
+  const record = {
+    async onStepEnd(_: unknown, m: StepMetrics) {
       metrics.push(m);
       tensors.push(tf.memory().numTensors);
     },
+  };
+  await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
+    callbacks: [record],
   });
   gan.generator.dispose();
   gan.discriminator.dispose();

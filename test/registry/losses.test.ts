@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { LossConfig } from '../../src/config/experiment.js';
 import { type Divergence, type DivergenceName, divergences } from '../../src/registry/losses/fgan.js';
 import { losses } from '../../src/registry/losses/index.js';
@@ -14,8 +15,8 @@ const fake = [0.5, -1, 3];
 function lossValues(type: string, options: Record<string, unknown> = {}) {
   const loss = losses.get(type).create({ type, ...options } as LossConfig);
   const [r, f] = [tf.tensor1d(real), tf.tensor1d(fake)];
-  const d = loss.discriminator(r, f).dataSync()[0];
-  const g = loss.generator(f).dataSync()[0];
+  const d = loss.discriminator({ real: r, fake: f }).dataSync()[0];
+  const g = loss.generator({ real: r, fake: f }).dataSync()[0];
   tf.dispose([r, f]);
   return { d, g, loss };
 }
@@ -39,14 +40,29 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
     const { d, g, loss } = lossValues('wgan', { clip: 0.02, critic_warmup: true });
     close(d, mean(fake) - mean(real));
     close(g, -mean(fake));
-    assert.equal(loss.clip, 0.02);
+    // Clipping is declared as the weight-clip regulariser at 0.02, the penalty as the gradient penalty at 10.
+    const critic = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          units: 1,
+          inputShape: [3],
+          weights: [tf.tensor2d([0.5, -0.01, -3], [3, 1]), tf.tensor1d([0.3])],
+        }),
+      ],
+    });
+    for (const regulariser of loss.regularisers ?? []) regulariser.afterCriticStep?.(critic);
+    assert.deepEqual(
+      critic.getWeights().flatMap((w) => [...w.dataSync()].map((v) => Math.round(v * 1000))),
+      [20, -10, -20, 20],
+    );
+    critic.dispose();
     assert.deepEqual(
       [0, 24, 25, 499, 500, 1000].map((step) => loss.criticSteps?.(step, 5)),
       [100, 100, 5, 5, 100, 100],
     );
     const gp = lossValues('wgan-gp', { penalty_weight: 10 });
     close(gp.d, mean(fake) - mean(real));
-    assert.equal(gp.loss.penaltyWeight, 10);
+    assert.equal(gp.loss.regularisers?.[0].penalty?.weight, 10);
   });
 
   it('lsgan: halves of mean squares to the targets a, b, c', () => {
@@ -59,6 +75,17 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
     const { d, g } = lossValues('hinge');
     close(d, mean(real.map((v) => Math.max(0, 1 - v))) + mean(fake.map((v) => Math.max(0, 1 + v))));
     close(g, -mean(fake));
+  });
+
+  it('ragan: each side against the mean of the other, and G is D with the sides swapped (RaSGAN)', () => {
+    const { d, g } = lossValues('ragan');
+    const [meanReal, meanFake] = [mean(real), mean(fake)];
+    // -log sigmoid(z) = softplus(-z); -log(1 - sigmoid(z)) = softplus(z)
+    close(d, mean(real.map((v) => softplus(-(v - meanFake)))) + mean(fake.map((v) => softplus(v - meanReal))));
+    close(g, mean(fake.map((v) => softplus(-(v - meanReal)))) + mean(real.map((v) => softplus(v - meanFake))));
+    // By hand: mean real = -1/12, mean fake = 5/6; D = 1.44388 + 1.49707, G = 0.37655 + 0.73107.
+    close(d, 2.940953, 1e-5);
+    close(g, 1.10762, 1e-5);
   });
 });
 
@@ -124,7 +151,9 @@ describeOnEachBackend('f-GAN: the variational bound of each divergence (Nowozin 
     const sampleQ = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2].map((i) => points[i]);
     for (const name of names) {
       const loss = losses.get('fgan').create({ type: 'fgan', divergence: name });
-      const d = tf.tidy(() => loss.discriminator(tf.tensor1d(sampleP), tf.tensor1d(sampleQ)).dataSync()[0]);
+      const d = tf.tidy(
+        () => loss.discriminator({ real: tf.tensor1d(sampleP), fake: tf.tensor1d(sampleQ) }).dataSync()[0],
+      );
       close(d, -bound(divergences[name], points, [0.2, 0.5, 0.3], [0.4, 0.4, 0.2]), 1e-5);
     }
   });

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
+import { backendNames } from '../../backend/backend-names.js';
 import { findInstalls, nativeRoot } from '../../backend/native/layout.js';
 import { describeNative, selectBackend } from '../../backend/select.js';
 import { GxCommand } from '../../cli/gx-command.js';
-import type { BackendName } from '../../config/experiment.js';
 
 export default class BackendStatus extends GxCommand {
   static override summary = 'Say which backend gx trains on here, and which native libraries and versions it loads';
@@ -12,12 +12,12 @@ export default class BackendStatus extends GxCommand {
   static override examples = ['<%= config.bin %> backend status', '<%= config.bin %> backend status --json'];
   static override enableJsonFlag = true;
   static override flags = {
-    backend: Flags.string({ options: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' }),
+    backend: Flags.option({ options: backendNames, default: 'auto' })(),
   };
 
   async run() {
     const { flags } = await this.parse(BackendStatus);
-    const backend = await selectBackend(flags.backend as BackendName);
+    const backend = await selectBackend(flags.backend);
     const native = describeNative();
     const libraries = await loadedLibraries();
     const installs = await findInstalls();

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
+import { backendNames } from '../../backend/backend-names.js';
 import { selectBackend } from '../../backend/select.js';
 import { GxCommand } from '../../cli/gx-command.js';
 import type { EvalConfig } from '../../config/experiment.js';
 import { loadExperiment } from '../../config/load.js';
 import { prepareEvaluation } from '../../eval/evaluate.js';
-import { loadLayersModel } from '../../runner/model-files.js';
+import { loadLayersModel } from '../../models/model-files.js';
 
 export default class Eval extends GxCommand {
   static override summary = "Measure a run's generator: FID, MNIST score, KID, precision/recall, class accuracy";
@@ -26,16 +27,16 @@ export default class Eval extends GxCommand {
       description: 'Which metrics (comma-separated)',
       default: 'fid,mnist_score,kid,precision_recall,class_accuracy',
     }),
-    backend: Flags.string({
+    backend: Flags.option({
       description: 'tfjs backend',
-      options: ['auto', 'tensorflow', 'wasm', 'cpu'],
+      options: backendNames,
       default: 'auto',
-    }),
+    })(),
   };
 
   async run() {
     const { flags } = await this.parse(Eval);
-    await selectBackend(flags.backend as 'auto');
+    await selectBackend(flags.backend);
     const experiment = await loadExperiment(join(flags.run, 'experiment.yaml'));
     const config: EvalConfig = {
       enabled: true,

@@ -1,13 +1,14 @@
 import { Flags } from '@oclif/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { backendNames } from '../../backend/backend-names.js';
 import { selectBackend } from '../../backend/select.js';
 import { GxCommand } from '../../cli/gx-command.js';
 import { cacheDir } from '../../data/cache-dir.js';
 import { loadClassifier } from '../../eval/classifier.js';
 import { describeImages, reference } from '../../eval/evaluate.js';
-import { frechetDistance } from '../../eval/metrics.js';
-import { moments } from '../../eval/moments.js';
 import { datasets } from '../../registry/datasets.js';
+import { frechetDistance } from '../../registry/metrics/formulas.js';
+import { moments } from '../../registry/metrics/moments.js';
 
 export default class EvalTrainClassifier extends GxCommand {
   static override summary = "Train (or load from gx's cache) the classifier that evaluation measures images with";
@@ -20,16 +21,16 @@ export default class EvalTrainClassifier extends GxCommand {
   static override enableJsonFlag = true;
   static override flags = {
     dataset: Flags.string({ description: 'mnist or fashion-mnist', default: 'mnist' }),
-    backend: Flags.string({
+    backend: Flags.option({
       description: 'tfjs backend',
-      options: ['auto', 'tensorflow', 'wasm', 'cpu'],
+      options: backendNames,
       default: 'auto',
-    }),
+    })(),
   };
 
   async run() {
     const { flags } = await this.parse(EvalTrainClassifier);
-    await selectBackend(flags.backend as 'auto');
+    await selectBackend(flags.backend);
     const dataset = datasets.get(flags.dataset);
     const load = (split: 'train' | 'test') =>
       dataset.load({ type: dataset.name }, split, { cacheDir: cacheDir(), download: true });

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
+import type { Architecture } from './architecture.js';
 import { apply, discriminatorHeads, type Initializer, latentInputs, seededInitializers } from './building-blocks.js';
-import type { Architecture } from './index.js';
 
 /**
  * The seed: generator and discriminator of Keras `examples/mnist_acgan.py` (first version, Nov 2016), the AC-GAN of

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ModelConfig } from '../../config/experiment.js';
 import { GxError } from '../../errors.js';
 import { deriveSeed } from '../../random.js';
+import type { ModelConfig } from './architecture.js';
 
 export type Initializer = ReturnType<typeof tfl.initializers.glorotNormal>;
 

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
+import type { Architecture } from './architecture.js';
 import { apply, discriminatorHeads, latentInputs, seededInitializers } from './building-blocks.js';
-import type { Architecture } from './index.js';
 
 /**
  * A DCGAN-style pair (Radford, Metz, Chintala 2016) for 28x28 images: G projects z to 7x7, then two stride-2
@@ -43,6 +43,7 @@ export const dcgan: Architecture = {
       dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Dropout rate in D' },
     },
   },
+  example: { width: 2, dropout: 0.3 },
   create(model, { imageShape, classHead, seed }) {
     const [height, width, channels] = imageShape;
     if (height !== 28 || width !== 28) {

@@ -1,29 +1,6 @@
-import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ModelConfig } from '../../config/experiment.js';
-import { createRegistry, type RegistryEntry } from '../registry.js';
+import { createRegistry } from '../registry.js';
 import { acganMnist } from './acgan-mnist.js';
+import type { Architecture } from './architecture.js';
 import { dcgan } from './dcgan.js';
-
-/**
- * G maps [z] (or [z, label] when conditional) to NHWC images in [-1, 1]; D maps images to [score] (raw, any
- * loss applies) and, with a class head, [score, class logits].
- */
-export interface GanModels {
-  generator: tfl.LayersModel;
-  discriminator: tfl.LayersModel;
-}
-
-export interface ArchitectureContext {
-  /** [height, width, channels] of the training images. */
-  imageShape: readonly [number, number, number];
-  /** Give D a class head: the loss has the AC-GAN auxiliary term. */
-  classHead: boolean;
-  /** Seeds every initialiser, so the same seed gives the same weights. */
-  seed: number;
-}
-
-export interface Architecture extends RegistryEntry {
-  create(model: ModelConfig, context: ArchitectureContext): GanModels;
-}
 
 export const architectures = createRegistry<Architecture>('architecture', [acganMnist, dcgan]);

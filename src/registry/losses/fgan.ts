@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Loss } from './index.js';
+import type { Loss } from './loss.js';
 
 /**
  * One row of Table 2 of Nowozin, Cseke, Tomioka (2016): the divergence D_f(P||Q) = E_Q[f(p/q)], the output
@@ -67,7 +67,9 @@ export type DivergenceName = keyof typeof divergences;
  * f-GAN, eq. (6): D maximises the variational lower bound E_P[g_f(v)] - E_Q[f*(g_f(v))] of D_f(P||Q);
  * G maximises E_Q[g_f(v_fake)], the paper's practical generator step (Section 3.2).
  */
-export const fgan: Loss = {
+export type FganOptions = { divergence: DivergenceName };
+
+export const fgan: Loss<FganOptions> = {
   name: 'fgan',
   summary: 'f-GAN (Nowozin 2016) with one of seven f-divergences',
   options: {
@@ -80,11 +82,11 @@ export const fgan: Loss = {
     },
   },
   create(options) {
-    const divergence: Divergence = divergences[options.divergence as DivergenceName];
+    const divergence: Divergence = divergences[options.divergence];
     return {
-      discriminator: (real, fake) =>
+      discriminator: ({ real, fake }) =>
         tf.tidy(() => tf.sub(tf.mean(divergence.conjugateOfActivation(fake)), tf.mean(divergence.activation(real)))),
-      generator: (fake) => tf.tidy(() => tf.neg(tf.mean(divergence.activation(fake)))),
+      generator: ({ fake }) => tf.tidy(() => tf.neg(tf.mean(divergence.activation(fake)))),
     };
   },
 };

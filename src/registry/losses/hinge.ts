@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Loss } from './index.js';
+import type { Loss } from './loss.js';
 
 /** Lim & Ye (2017), as in SAGAN and BigGAN: D = E[relu(1 - v_real)] + E[relu(1 + v_fake)], G = -E[v_fake]. */
 export const hinge: Loss = {
@@ -7,8 +7,8 @@ export const hinge: Loss = {
   summary: 'Hinge loss (Geometric GAN, SAGAN, BigGAN)',
   options: { properties: {} },
   create: () => ({
-    discriminator: (real, fake) =>
+    discriminator: ({ real, fake }) =>
       tf.tidy(() => tf.add(tf.mean(tf.relu(tf.sub(1, real))), tf.mean(tf.relu(tf.add(1, fake))))),
-    generator: (fake) => tf.tidy(() => tf.neg(tf.mean(fake))),
+    generator: ({ fake }) => tf.tidy(() => tf.neg(tf.mean(fake))),
   }),
 };

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Loss } from './index.js';
+import type { Loss } from './loss.js';
 
 /** Mao et al. (2017), eq. (2): D pulls real scores to b and fake to a; G pulls fake scores to c. */
-export const lsgan: Loss = {
+export type LsganOptions = { a: number; b: number; c: number };
+
+export const lsgan: Loss<LsganOptions> = {
   name: 'lsgan',
   summary: 'Least squares GAN (Mao 2017) with targets a (fake), b (real), c (G)',
   options: {
@@ -12,13 +14,12 @@ export const lsgan: Loss = {
       c: { type: 'number', default: 1, description: "G's target for fakes (0 in the Pearson chi^2 coding)" },
     },
   },
-  create(options) {
-    const [a, b, c] = [options.a, options.b, options.c] as number[];
+  create({ a, b, c }) {
     const halfMeanSquare = (scores: tf.Tensor, target: number) =>
       tf.mul(0.5, tf.mean(tf.square(tf.sub(scores, target))));
     return {
-      discriminator: (real, fake) => tf.tidy(() => tf.add(halfMeanSquare(real, b), halfMeanSquare(fake, a))),
-      generator: (fake) => tf.tidy(() => halfMeanSquare(fake, c)),
+      discriminator: ({ real, fake }) => tf.tidy(() => tf.add(halfMeanSquare(real, b), halfMeanSquare(fake, a))),
+      generator: ({ fake }) => tf.tidy(() => halfMeanSquare(fake, c)),
     };
   },
 };

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Loss } from './index.js';
+import type { Loss } from './loss.js';
 
 /**
  * Goodfellow et al. (2014), eq. (1), in the stable softplus form on raw scores v:
  * D minimises E[softplus(-v_real)] + E[softplus(v_fake)] (binary cross-entropy with targets 1 and 0);
  * the non-saturating G minimises E[softplus(-v_fake)] (Section 3), the minimax G -E[softplus(v_fake)].
  */
-export const standard: Loss = {
+export type StandardOptions = { generator: 'non-saturating' | 'minimax'; real_label: number };
+
+export const standard: Loss<StandardOptions> = {
   name: 'standard',
   summary: 'The original GAN loss (Goodfellow 2014): non-saturating or minimax generator',
   options: {
@@ -28,10 +30,10 @@ export const standard: Loss = {
     },
   },
   create(options) {
-    const realLabel = options.real_label as number;
+    const realLabel = options.real_label;
     const minimax = options.generator === 'minimax';
     return {
-      discriminator: (real, fake) =>
+      discriminator: ({ real, fake }) =>
         tf.tidy(() => {
           // Cross-entropy against target t: t softplus(-v) + (1 - t) softplus(v).
           const realTerm = tf.add(
@@ -40,7 +42,7 @@ export const standard: Loss = {
           );
           return tf.add(tf.mean(realTerm), tf.mean(tf.softplus(fake)));
         }),
-      generator: (fake) =>
+      generator: ({ fake }) =>
         tf.tidy(() => (minimax ? tf.neg(tf.mean(tf.softplus(fake))) : tf.mean(tf.softplus(tf.neg(fake))))),
     };
   },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { closest } from '../../src/core/did-you-mean.js';
 import type { GxError } from '../../src/errors.js';
-import { closest } from '../../src/registry/did-you-mean.js';
 import { losses } from '../../src/registry/losses/index.js';
 
 describe('did you mean', () => {

@@ -2,9 +2,8 @@ import type { ResolvedExperiment } from '../config/experiment.js';
 import { architectures } from '../registry/architectures/index.js';
 import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
-import type { TrainingState } from './checkpoint.js';
 import { reseedDropout } from './dropout-seeds.js';
-import type { Gan } from './steps.js';
+import type { Gan } from './gan.js';
 
 /**
  * The registries' parts for an experiment: models, loss and optimizers. Dropout seeds count in
@@ -13,15 +12,18 @@ import type { Gan } from './steps.js';
 export function buildGan(
   experiment: ResolvedExperiment,
   imageShape: readonly [number, number, number],
-  state: Pick<TrainingState, 'dropoutCalls'>,
+  state: { dropoutCalls: number },
 ): Gan {
   const { model, loss, train, seed } = experiment;
+  const adversarial = losses.get(loss.type).create(loss);
   const models = architectures
     .get(model.type)
     .create(model, { imageShape, classHead: loss.auxiliary !== undefined, seed });
   return {
     ...models,
-    loss: losses.get(loss.type).create(loss),
+    loss: adversarial,
+    regularisers: adversarial.regularisers ?? [],
+    criticSteps: (step) => adversarial.criticSteps?.(step, train.n_critic) ?? train.n_critic,
     auxiliary: loss.auxiliary && { weight: loss.auxiliary.weight, fakesInDStep: loss.auxiliary.fakes_in_d_step },
     optimizers: {
       generator: optimizers.get(train.optimizer.g.type).create(train.optimizer.g),

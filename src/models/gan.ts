@@ -1,0 +1,18 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { GanModels } from '../registry/architectures/architecture.js';
+import type { AdversarialLoss } from '../registry/losses/loss.js';
+import type { CriticRegulariser } from '../registry/regularisers/regulariser.js';
+
+/** Everything one training step needs besides the data. */
+export interface Gan extends GanModels {
+  loss: AdversarialLoss;
+  /** The loss's critic terms (clipping, penalties), folded over in every D step. */
+  regularisers: readonly CriticRegulariser[];
+  /** Critic steps before generator step `step` (0-based): train.n_critic unless the loss has a schedule. */
+  criticSteps(step: number): number;
+  /** The AC-GAN class term, when the loss has it. */
+  auxiliary?: { weight: number; fakesInDStep: boolean };
+  optimizers: { generator: tf.Optimizer; discriminator: tf.Optimizer };
+  /** Gives D's dropout layers fresh seeds derived from the run's seed, so every mask repeats run to run. */
+  reseedDropout(): void;
+}

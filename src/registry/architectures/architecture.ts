@@ -1,0 +1,31 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { RegistryEntry, TypedOptions } from '../registry.js';
+
+/** model: in an experiment: the architecture's name and options, and the options every architecture shares. */
+export interface ModelConfig extends TypedOptions {
+  readonly latent_size: number;
+  readonly latent_distribution: 'uniform' | 'normal';
+  readonly num_classes: number;
+}
+
+/**
+ * G maps [z] (or [z, label] when conditional) to NHWC images in [-1, 1]; D maps images to [score] (raw, any
+ * loss applies) and, with a class head, [score, class logits].
+ */
+export interface GanModels {
+  generator: tfl.LayersModel;
+  discriminator: tfl.LayersModel;
+}
+
+export interface ArchitectureContext {
+  /** [height, width, channels] of the training images. */
+  imageShape: readonly [number, number, number];
+  /** Give D a class head: the loss has the AC-GAN auxiliary term. */
+  classHead: boolean;
+  /** Seeds every initialiser, so the same seed gives the same weights. */
+  seed: number;
+}
+
+export interface Architecture extends RegistryEntry {
+  create(model: ModelConfig, context: ArchitectureContext): GanModels;
+}

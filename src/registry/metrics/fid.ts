@@ -1,0 +1,12 @@
+import { frechetDistance } from './formulas.js';
+import type { Metric } from './metric.js';
+import { moments } from './moments.js';
+
+/** Fréchet distance of the classifier's features (Heusel et al. 2017, eq. 6); lower is better. */
+export const fid: Metric = {
+  name: 'fid',
+  summary: 'Fréchet distance to the test split in the classifier’s features (Heusel 2017); lower is better',
+  options: { properties: {} },
+  byDefault: true,
+  measure: ({ features, against }) => ({ fid: frechetDistance(moments(features), against.moments) }),
+};

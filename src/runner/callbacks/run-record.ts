@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { writeFileAtomic } from '../../atomic-files.js';
+import { describeNative } from '../../backend/select.js';
+import type { ResolvedExperiment } from '../../config/experiment.js';
+import { shareable } from '../../config/shareable.js';
+import { describeSystemError } from '../../system-errors.js';
+import type { Tracker } from '../../tracking/tracker.js';
+import { gxVersion } from '../../version.js';
+import { bestEffort } from './best-effort.js';
+import type { Callback } from './callback.js';
+
+export interface RunRecordOptions {
+  runId: string;
+  runDir: string;
+  /** The experiment as written (before --max-steps), saved as the run's experiment.yaml. */
+  original: ResolvedExperiment;
+  backend: string;
+  tracker: Tracker;
+  resumed: boolean;
+  /** True when the user asked to stop: the run ends STOPPED (KILLED in MLflow). */
+  stopped: () => boolean;
+  warn: (line: string) => void;
+}
+
+/**
+ * The run's own record: run.json (RUNNING, then FINISHED, STOPPED or FAILED with the error), experiment.yaml, the
+ * artifacts, and the end of the MLflow run (FAILED with gx.error). Listed last: the run ends after everything else.
+ */
+export function runRecord({ runId, runDir, original, backend, tracker, resumed, stopped, warn }: RunRecordOptions) {
+  const record = {
+    id: runId,
+    name: original.name,
+    backend,
+    ...(backend === 'tensorflow' && { backendLibrary: describeNative() }),
+    gx: gxVersion,
+    node: process.version,
+    started: new Date().toISOString(),
+    tracking: { store: tracker.store, runId: tracker.runId },
+  };
+  let status: 'FINISHED' | 'STOPPED' = 'FINISHED';
+  const write = (fields: object) =>
+    writeFileAtomic(join(runDir, 'run.json'), JSON.stringify({ ...record, ...fields }, null, 2));
+
+  const callback: Callback = {
+    async onRunStart() {
+      await write({ status: 'RUNNING' });
+      if (!resumed)
+        await writeFileAtomic(
+          join(runDir, 'experiment.yaml'),
+          `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(shareable(original))}`,
+        );
+    },
+    async onRunEnd(state) {
+      for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
+        await tracker.logArtifact(join(runDir, artifact));
+      status = stopped() ? 'STOPPED' : 'FINISHED';
+      await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');
+      record.tracking.runId = tracker.runId;
+      await write({ status, finished: new Date().toISOString(), state });
+    },
+    async onRunFailed(state, { error }) {
+      const message = (describeSystemError(error) ?? (error as Error)).message;
+      await bestEffort(warn, 'record the error in MLflow', () => tracker.setTags({ 'gx.error': message }));
+      await bestEffort(warn, 'mark the MLflow run FAILED', () => tracker.end('FAILED'));
+      record.tracking.runId = tracker.runId;
+      await bestEffort(warn, 'write run.json', () => write({ status: 'FAILED', error: message, state }));
+    },
+  };
+  return { callback, status: () => status, tracking: record.tracking };
+}

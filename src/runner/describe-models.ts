@@ -1,0 +1,21 @@
+import { selectBackend } from '../backend/select.js';
+import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
+import { buildGan } from '../models/build-gan.js';
+import { loadTrainingData } from './training-data.js';
+
+/** The models an experiment builds, layer by layer, with their parameter counts: what `gx run --dry-run` shows. */
+export async function describeModels(experiment: ResolvedExperiment, backend?: BackendName) {
+  await selectBackend(backend ?? experiment.runtime.backend);
+  // A dry run downloads nothing: it only needs the images' shape.
+  const data = await loadTrainingData(experiment, false);
+  const gan = buildGan(experiment, [data.height, data.width, data.channels], { dropoutCalls: 0 });
+  const describe = (model: typeof gan.generator) => {
+    const lines: string[] = [];
+    model.summary(100, undefined, (line: string) => lines.push(line));
+    return { parameters: model.countParams(), summary: lines.join('\n') };
+  };
+  const described = { generator: describe(gan.generator), discriminator: describe(gan.discriminator) };
+  gan.generator.dispose();
+  gan.discriminator.dispose();
+  return described;
+}

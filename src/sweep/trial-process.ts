@@ -1,0 +1,48 @@
+import type { ResolvedExperiment } from '../config/experiment.js';
+import { GxError } from '../errors.js';
+import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
+import { describeSystemError } from '../system-errors.js';
+
+/** What a sweep sends its trial process: the resolved experiment itself (or a stopped trial's run to resume). */
+export type TrialRequest = Pick<RunOptions, 'runsDir' | 'backend' | 'maxSteps'> &
+  ({ experiment: ResolvedExperiment } | { resume: string });
+
+/** What the trial process answers: the run's result, or the error that failed it. */
+export type TrialReply = { result: RunResult } | { error: { code?: string; message: string } };
+
+/**
+ * A sweep's trial in a process of its own (forked by sweep.ts with structured-clone IPC, so the experiment arrives
+ * as data: no YAML, no --set). A crash or a diverged run fails this trial, not the sweep. Like `gx run`, the first
+ * SIGINT stops after the current step with a checkpoint (exit 130), a second quits at once.
+ */
+process.once('message', async (request: TrialRequest) => {
+  let stopRequested = false;
+  const stopping = new AbortController();
+  const onSignal = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    stopping.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const options: RunOptions = {
+    runsDir: request.runsDir,
+    backend: request.backend,
+    maxSteps: request.maxSteps,
+    shouldStop: () => stopRequested,
+    stop: stopping.signal,
+  };
+  try {
+    const result =
+      'resume' in request ? await resumeRun(request.resume, options) : await runExperiment(request.experiment, options);
+    reply({ result }, result.status === 'FINISHED' ? 0 : 130);
+  } catch (thrown) {
+    const error = describeSystemError(thrown) ?? (thrown as Error);
+    process.stderr.write(`gx: ${error.message}\n`);
+    reply({ error: { code: error instanceof GxError ? error.code : undefined, message: error.message } }, 1);
+  }
+});
+
+function reply(message: TrialReply, exitCode: number): void {
+  process.send?.(message, () => process.exit(exitCode));
+}

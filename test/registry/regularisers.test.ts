@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { createRandom } from '../../src/random.js';
+import { interpolatesPenalty } from '../../src/registry/regularisers/gradient-penalty.js';
+import { regularisers } from '../../src/registry/regularisers/index.js';
+import { clipWeights } from '../../src/registry/regularisers/weight-clip.js';
+import { describeOnEachBackend } from '../helpers/backends.js';
+
+/** A linear critic D(x) = w . flatten(x) + b, with the given w. */
+function linearCritic(w: number[]): tfl.LayersModel {
+  const input = tfl.input({ shape: [2, 2, 1] });
+  const dense = tfl.layers.dense({ units: 1 });
+  const discriminator = tfl.model({
+    inputs: input,
+    outputs: dense.apply(tfl.layers.flatten().apply(input)) as tfl.SymbolicTensor,
+  });
+  dense.setWeights([tf.tensor2d(w, [4, 1]), tf.tensor1d([0.3])]);
+  return discriminator;
+}
+
+const scoresOf = (model: tfl.LayersModel) => (x: tf.Tensor) => tf.reshape(model.apply(x) as tf.Tensor, [-1]);
+
+describeOnEachBackend('regularisers', () => {
+  it('the gradient penalty of a linear critic is (||w|| - 1)^2, and its gradient in w is second-order', () => {
+    const w = [0.5, -1, 2, 0.25];
+    const norm = Math.hypot(...w);
+    const critic = linearCritic(w);
+    const real = tf.randomNormal([5, 2, 2, 1]);
+    const fake = tf.randomNormal([5, 2, 2, 1]);
+    const mix = new Float32Array([0.1, 0.5, 0.9, 0.3, 0.7]);
+    const penalty = interpolatesPenalty(scoresOf(critic), real, fake, mix).dataSync()[0];
+    assert.ok(Math.abs(penalty - (norm - 1) ** 2) < 1e-5, `${penalty}`);
+
+    const kernel = critic.trainableWeights[0].read() as tf.Variable;
+    const { grads } = tf.variableGrads(
+      () => interpolatesPenalty(scoresOf(critic), real, fake, mix) as tf.Scalar,
+      [kernel],
+    );
+    const gradient = grads[kernel.name].dataSync();
+    // d/dw (||w|| - 1)^2 = 2 (||w|| - 1) w / ||w||
+    for (const [i, wi] of w.entries())
+      assert.ok(Math.abs(gradient[i] - (2 * (norm - 1) * wi) / norm) < 1e-4, `${gradient[i]}`);
+  });
+
+  it('clipping keeps every critic weight in [-c, c]', () => {
+    const critic = linearCritic([0.5, -1, 2, 0.005]);
+    clipWeights(critic, 0.01);
+    for (const weight of critic.getWeights()) {
+      for (const value of weight.dataSync()) assert.ok(Math.abs(value) <= 0.01);
+    }
+    assert.deepEqual(
+      [...critic.getWeights()[0].dataSync()].map((v) => Math.round(v * 1000)),
+      [10, -10, 10, 5],
+    );
+  });
+
+  it('every entry, with its defaults, gives a finite penalty and/or a constraint, and leaks no tensors', () => {
+    for (const entry of regularisers.entries) {
+      const defaults = Object.fromEntries(
+        Object.entries(entry.options.properties).map(([name, schema]) => [name, schema.default]),
+      );
+      const term = entry.create(defaults);
+      const critic = linearCritic([0.5, -1, 2, 0.25]);
+      const [real, fake] = [tf.randomNormal([3, 2, 2, 1]), tf.randomNormal([3, 2, 2, 1])];
+      const before = tf.memory().numTensors;
+      const random = createRandom(0);
+      for (let i = 0; i < 3; i++) {
+        if (term.penalty) {
+          const value = tf.tidy(
+            () => term.penalty?.term({ real, fake, critic: scoresOf(critic), random }).dataSync()[0],
+          );
+          assert.ok(Number.isFinite(value), `${entry.name}: ${value}`);
+        }
+        term.afterCriticStep?.(critic);
+      }
+      assert.ok(term.penalty || term.afterCriticStep, entry.name);
+      assert.equal(tf.memory().numTensors, before, entry.name);
+      tf.dispose([real, fake]);
+      critic.dispose();
+    }
+  });
+});
