@@ -9,17 +9,20 @@ import { resumeTracking, startTracking, trackingStore } from '../tracking/open.j
 import type { Tracker } from '../tracking/tracker.js';
 import { gxVersion } from '../version.js';
 
+/** What names a run and says how to reach its user. */
+export interface RunIdentity {
+  experiment: ResolvedExperiment;
+  /** The experiment as written (before --max-steps): the run page's note shows it. */
+  original: ResolvedExperiment;
+  runId: string;
+  runDir: string;
+  backend: string;
+  warn: (line: string) => void;
+}
+
 /** Starts the run's tracking record, or reopens it to resume; refused before anything was trained. */
 export async function openTracking(
-  run: {
-    experiment: ResolvedExperiment;
-    /** The experiment as written (before --max-steps): the run page's note shows it. */
-    original: ResolvedExperiment;
-    runId: string;
-    runDir: string;
-    backend: string;
-    warn: (line: string) => void;
-  },
+  run: RunIdentity,
   previousTracking?: { store: string; runId?: string },
   stop?: AbortSignal,
 ): Promise<Tracker> {

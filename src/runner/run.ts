@@ -21,7 +21,7 @@ import { reserveSpace } from './disk-reserve.js';
 import { findRun, newRunId, readRunRecord, runsDir } from './run-folder.js';
 import { lockRun } from './run-lock.js';
 import { truncateRecord } from './run-record.js';
-import { openTracking } from './run-tracking.js';
+import { openTracking, type RunIdentity } from './run-tracking.js';
 import type { StepMetrics } from './steps.js';
 import { plannedSteps, train } from './trainer.js';
 import { loadTrainingData } from './training-data.js';
@@ -120,13 +120,7 @@ async function execute(
   }
 }
 
-interface RunParts {
-  experiment: ResolvedExperiment;
-  original: ResolvedExperiment;
-  runId: string;
-  runDir: string;
-  backend: string;
-  warn: (line: string) => void;
+interface RunParts extends RunIdentity {
   resumed: boolean;
   gan: Gan;
   state: TrainingState;
