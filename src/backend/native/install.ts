@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncFile, syncFolder } from '../../atomic-files.js';
 import { GxError } from '../../errors.js';
 import { buildBinding, checkBuild, probeBuild, unpackTensorflow, unpackTfjsNode } from './build.js';
 import { downloadWheels } from './download.js';
@@ -122,12 +123,11 @@ async function usableInstallProblem({ dir, manifest }: NativeInstall): Promise<s
 }
 
 async function syncTree(dir: string): Promise<void> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const paths = [dir, ...entries.filter((e) => e.isFile() || e.isDirectory()).map((e) => join(e.parentPath, e.name))];
-  for (const path of paths) {
-    const handle = await open(path, 'r');
-    await handle.sync().finally(() => handle.close());
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) await syncFile(join(entry.parentPath, entry.name));
+    if (entry.isDirectory()) await syncFolder(join(entry.parentPath, entry.name));
   }
+  await syncFolder(dir);
 }
 
 /** Puts a finished build in place of the old install, if any. */
