@@ -1,14 +1,22 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { writeFileDurably } from '../atomic-files.js';
 import { batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
 import type { ImageSet } from '../data/image-set.js';
+import { GxError } from '../errors.js';
 import { loadLayersModel, saveLayersModel } from '../models/model-files.js';
 import type { Features } from '../registry/metrics/moments.js';
 
-/** Bump when the network or its training changes: cached classifiers of other versions are retrained. */
+/** Bump when the network or its training changes: a judge of another version is not used. */
 const VERSION = 2;
+/** Every judge is trained from seed 0, so that two runs' scores come from the same one. */
+const SEED = 0;
+const JUDGE_FILES = ['model/model.json', 'model/weights.bin'];
 /** Adam's learning rate per epoch: halved over the last two, which takes the test accuracy past 99%. */
 const LEARNING_RATES = [1e-3, 1e-3, 5e-4, 2.5e-4];
 const BATCH = 128;
@@ -21,30 +29,56 @@ export interface Classifier {
   dispose(): void;
 }
 
+/** What a judge folder's judge.json says: its recipe and test accuracy, and the SHA-256 of each of its files. */
+interface JudgeManifest {
+  dataset: string;
+  version: number;
+  seed: number;
+  epochs: number;
+  accuracy: number;
+  sha256: Record<string, string>;
+}
+
+/** The judges that ship with gx (classifiers/ at the package's root), so that every user's FID has the same judge. */
+export const shippedJudges = fileURLToPath(new URL('../../../classifiers/', import.meta.url));
+const judgeName = (dataset: string) => `${dataset}-lenet-v${VERSION}`;
+
 /**
- * gx's own judge of generated images: a LeNet-style CNN (two 5x5 conv (16, 32 filters) + max-pool stages, a 128-unit layer whose
- * activations are the features, softmax), trained on the dataset's train split with images in [-1, 1] as the GAN
- * sees them. Trained once per dataset and seed, then loaded from gx's cache.
+ * gx's judge of generated images: a LeNet-style CNN (two 5x5 conv (16, 32 filters) + max-pool stages, a 128-unit
+ * layer whose activations are the features, softmax), trained on the dataset's train split with images in [-1, 1] as
+ * the GAN sees them. The one shipped with gx when there is one (checked against its SHA-256 sums); else trained once
+ * with the same recipe and kept in gx's cache.
  */
 export async function loadClassifier(
   dataset: string,
-  seed: number,
   cacheDir: string,
   data: { train: ImageSet; test: ImageSet },
   log: (line: string) => void = () => {},
 ): Promise<Classifier> {
-  const folder = join(cacheDir, 'classifiers', `${dataset}-lenet-v${VERSION}-seed${seed}`);
-  const meta = await readFile(join(folder, 'meta.json'), 'utf8').then(JSON.parse, () => undefined);
-  if (meta) return wrap(await loadLayersModel(join(folder, 'model')), meta.accuracy);
+  const shipped = join(shippedJudges, judgeName(dataset));
+  if (existsSync(shipped)) return loadJudge(shipped);
+  const cached = join(cacheDir, 'classifiers', `${judgeName(dataset)}-seed${SEED}`);
+  if (existsSync(join(cached, 'judge.json'))) return loadJudge(cached);
+  log(`gx ships no classifier for ${dataset}: training one with gx's recipe (a few minutes, once; then cached)`);
+  const model = await trainClassifier(dataset, data, log);
+  await saveJudge(model, cached);
+  model.dispose();
+  return loadJudge(cached);
+}
 
-  const { train, test } = data;
-  const model = lenet([train.height, train.width, train.channels], train.numClasses, seed);
+/** Trains a classifier with gx's fixed recipe: on one backend, the same weights every time. */
+export async function trainClassifier(
+  dataset: string,
+  { train, test }: { train: ImageSet; test: ImageSet },
+  log: (line: string) => void,
+): Promise<TrainedClassifier> {
+  const model = lenet([train.height, train.width, train.channels], train.numClasses, SEED);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   const epochs = LEARNING_RATES.length;
   for (let epoch = 0; epoch < epochs; epoch++) {
     // tfjs's Adam reads its learning rate at every step, so it can be lowered in place (its moments are kept).
     (model.optimizer as unknown as { learningRate: number }).learningRate = LEARNING_RATES[epoch];
-    const order = epochOrder(train.count, seed, epoch);
+    const order = epochOrder(train.count, SEED, epoch);
     const start = Date.now();
     for (let index = 0; index < batchesPerEpoch(train, BATCH); index++) {
       const batch = makeBatch(train, order, index, BATCH);
@@ -56,9 +90,65 @@ export async function loadClassifier(
   }
   const accuracy = testAccuracy(model, test);
   log(`classifier test accuracy: ${(100 * accuracy).toFixed(2)}%`);
+  return { dataset, model, accuracy, dispose: () => model.dispose() };
+}
+
+export interface TrainedClassifier {
+  dataset: string;
+  model: tfl.LayersModel;
+  accuracy: number;
+  dispose(): void;
+}
+
+/** Writes a judge folder: the model (layers format) and judge.json with the recipe, accuracy and checksums. */
+export async function saveJudge(
+  { dataset, model, accuracy }: TrainedClassifier,
+  folder: string,
+): Promise<JudgeManifest> {
   await saveLayersModel(model, join(folder, 'model'));
-  await writeFile(join(folder, 'meta.json'), JSON.stringify({ dataset, seed, version: VERSION, epochs, accuracy }));
-  return wrap(model, accuracy);
+  const sha256: Record<string, string> = {};
+  for (const file of JUDGE_FILES) sha256[file] = await fileSha256(join(folder, file));
+  const manifest = { dataset, version: VERSION, seed: SEED, epochs: LEARNING_RATES.length, accuracy, sha256 };
+  await writeFileDurably(join(folder, 'judge.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** Loads a judge folder after checking its files against judge.json: a damaged judge would skew every score. */
+async function loadJudge(folder: string): Promise<Classifier> {
+  const manifest = await readJudgeManifest(folder);
+  for (const file of JUDGE_FILES) {
+    const actual = await fileSha256(join(folder, file)).catch(() => 'missing');
+    if (actual !== manifest.sha256[file]) {
+      throw new GxError(
+        'CLASSIFIER_DAMAGED',
+        `the evaluation classifier in ${folder} is damaged: ${file} does not match its checksum in judge.json`,
+        folder.startsWith(shippedJudges)
+          ? 'reinstall gx (npm ci)'
+          : `delete ${folder}; the next evaluation trains it again`,
+      );
+    }
+  }
+  return wrap(await loadLayersModel(join(folder, 'model')), manifest.accuracy);
+}
+
+export async function readJudgeManifest(folder: string): Promise<JudgeManifest> {
+  try {
+    return JSON.parse(await readFile(join(folder, 'judge.json'), 'utf8'));
+  } catch (error) {
+    throw new GxError(
+      'CLASSIFIER_DAMAGED',
+      `the evaluation classifier in ${folder} has no readable judge.json: ${(error as Error).message}`,
+      folder.startsWith(shippedJudges)
+        ? 'reinstall gx (npm ci)'
+        : `delete ${folder}; the next evaluation trains it again`,
+    );
+  }
+}
+
+export async function fileSha256(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 function lenet(shape: number[], classes: number, seed: number): tfl.LayersModel {

@@ -98,8 +98,8 @@ export interface Evaluation {
 }
 
 /**
- * Readies the evaluation of an experiment's generator: the classifier of its dataset (trained on first use, then
- * cached; always seed 0, so that every run is judged by the same one) and the test split's features.
+ * Readies the evaluation of an experiment's generator: the classifier of its dataset (the one gx ships, the same
+ * for every run and user) and the test split's features.
  */
 export async function prepareEvaluation(
   experiment: ResolvedExperiment,
@@ -110,7 +110,7 @@ export async function prepareEvaluation(
   const load = (split: 'train' | 'test') =>
     dataset.load(experiment.data, split, { cacheDir: cacheDir(), download: true });
   const [train, test] = [await load('train'), await load('test')];
-  const classifier = await loadClassifier(dataset.name, 0, cacheDir(), { train, test }, log);
+  const classifier = await loadClassifier(dataset.name, cacheDir(), { train, test }, log);
   const against = reference(classifier, test);
   const real = describeImages(classifier, train, Math.min(config.samples, train.count));
   const floor = {

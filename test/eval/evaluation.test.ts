@@ -1,39 +1,86 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/backend/select.js';
+import { makeBatch } from '../../src/data/batches.js';
 import { mnist } from '../../src/data/catalog.js';
 import { firstExamples, loadSplit } from '../../src/data/image-set.js';
-import { loadClassifier } from '../../src/eval/classifier.js';
+import type { GxError } from '../../src/errors.js';
+import {
+  fileSha256,
+  loadClassifier,
+  readJudgeManifest,
+  shippedJudges,
+  trainClassifier,
+} from '../../src/eval/classifier.js';
 import { gx, tempDir } from '../helpers/cli.js';
 import { tinyYaml } from '../helpers/experiments.js';
 
-/**
- * A gx cache holding a classifier trained on the first 1000 MNIST images only (seconds, not the minutes of the
- * real one): enough to check that runs are evaluated and recorded, not how well.
- */
-async function cacheWithQuickClassifier(): Promise<{ cache: string; accuracy: number }> {
-  await selectBackend('wasm');
-  const cache = tempDir('gx-cache-');
-  const sources = { cacheDir: cache, download: false };
-  const test = await loadSplit(mnist, 'test', sources);
-  const train = firstExamples(await loadSplit(mnist, 'train', sources), 1000);
-  const classifier = await loadClassifier('mnist', 0, cache, { train, test });
-  classifier.dispose();
-  return { cache, accuracy: classifier.accuracy };
-}
+describe("gx's evaluation classifier", () => {
+  it('ships for MNIST: its files match judge.json, and it reads the test split at 99% or better', async () => {
+    await selectBackend('wasm');
+    const folder = join(shippedJudges, 'mnist-lenet-v2');
+    const manifest = await readJudgeManifest(folder);
+    for (const [file, sum] of Object.entries(manifest.sha256)) assert.equal(await fileSha256(join(folder, file)), sum);
+    assert.deepEqual(Object.keys(manifest.sha256).sort(), ['model/model.json', 'model/weights.bin']);
+
+    const cache = tempDir('gx-cache-');
+    const sources = { cacheDir: cache, download: false };
+    const test = await loadSplit(mnist, 'test', sources);
+    const classifier = await loadClassifier('mnist', cache, { train: test, test });
+    // Measured here, not read from judge.json: the argmax of its probabilities against the 10,000 test labels.
+    const order = Uint32Array.from({ length: test.count }, (_, i) => i);
+    let correct = 0;
+    for (let index = 0; index < test.count / 1000; index++) {
+      const batch = makeBatch(test, order, index, 1000);
+      const { probabilities } = classifier.describe(batch.images);
+      const labels = batch.labels.dataSync();
+      for (let i = 0; i < labels.length; i++) {
+        const row = Array.from(probabilities.values.subarray(i * 10, i * 10 + 10));
+        if (row.indexOf(Math.max(...row)) === labels[i]) correct++;
+      }
+      tf.dispose([batch.images, batch.labels]);
+    }
+    classifier.dispose();
+    assert.ok(correct / test.count >= 0.99, `test accuracy ${correct / test.count}`);
+    assert.equal(correct / test.count, manifest.accuracy);
+    assert.deepEqual(readdirSync(cache), [], 'nothing trained');
+  });
+
+  it('refuses a judge whose files do not match their checksums, naming the file', async () => {
+    await selectBackend('wasm');
+    const cache = tempDir('gx-cache-');
+    const folder = join(cache, 'classifiers', 'fashion-mnist-lenet-v2-seed0');
+    cpSync(join(shippedJudges, 'mnist-lenet-v2'), folder, { recursive: true });
+    const weights = join(folder, 'model', 'weights.bin');
+    const bytes = readFileSync(weights);
+    bytes[1000] ^= 1;
+    rmSync(weights);
+    writeFileSync(weights, bytes);
+    const test = await loadSplit(mnist, 'test', { cacheDir: cache, download: false });
+    await assert.rejects(loadClassifier('fashion-mnist', cache, { train: test, test }), (error: GxError) => {
+      assert.equal(error.code, 'CLASSIFIER_DAMAGED');
+      assert.match(error.message, /model\/weights\.bin does not match its checksum/);
+      assert.match(error.hint ?? '', /delete .*the next evaluation trains it again/);
+      return true;
+    });
+  });
+
+  it("trains with gx's recipe where none ships: on 1000 images it already tells digits apart", async () => {
+    await selectBackend('wasm');
+    const sources = { cacheDir: tempDir('gx-cache-'), download: false };
+    const test = firstExamples(await loadSplit(mnist, 'test', sources), 1000);
+    const train = firstExamples(await loadSplit(mnist, 'train', sources), 1000);
+    const trained = await trainClassifier('mnist', { train, test }, () => {});
+    trained.dispose();
+    assert.ok(trained.accuracy > 0.8, `test accuracy ${trained.accuracy}`);
+  });
+});
 
 describe('evaluation during and after a run', () => {
-  let cache: string;
-  let accuracy: number;
-  before(async () => {
-    ({ cache, accuracy } = await cacheWithQuickClassifier());
-  });
-
-  it('a classifier trained on 1000 images already tells digits apart', () => {
-    assert.ok(accuracy > 0.8, `test accuracy ${accuracy}`);
-  });
+  const cache = tempDir('gx-cache-');
 
   it('logs FID, MNIST score, KID, precision/recall and class accuracy per evaluation, and the real-data floor', () => {
     const dir = tempDir();
