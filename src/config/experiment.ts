@@ -31,6 +31,8 @@ export interface TrainConfig {
   readonly batch_size: number;
   readonly n_critic: number;
   readonly g_batch_multiplier: number;
+  /** Decay of the moving average of G's weights (0: none). */
+  readonly ema: number;
   readonly optimizer: { readonly g: OptimizerConfig; readonly d: OptimizerConfig };
   readonly checkpoint_every: number;
   readonly sample_every: number;

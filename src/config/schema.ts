@@ -109,6 +109,14 @@ export const experimentSchema: JsonSchema = {
           default: 1,
           description: 'The generator step draws this many times batch_size samples (the seed: 2)',
         },
+        ema: {
+          type: 'number',
+          minimum: 0,
+          exclusiveMaximum: 1,
+          default: 0,
+          description:
+            "Decay of a moving average of G's weights that samples, evaluation and model/ use (e.g. 0.999; 0: off)",
+        },
         optimizer: {
           type: 'object',
           description: 'One optimizer each for the generator (g) and the discriminator (d)',

@@ -1,4 +1,6 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ResolvedExperiment } from '../config/experiment.js';
+import type { GanModels } from '../registry/architectures/architecture.js';
 import { architectures } from '../registry/architectures/index.js';
 import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
@@ -16,9 +18,9 @@ export function buildGan(
 ): Gan {
   const { model, loss, train, seed } = experiment;
   const adversarial = losses.get(loss.type).create(loss);
-  const models = architectures
-    .get(model.type)
-    .create(model, { imageShape, classHead: loss.auxiliary !== undefined, seed });
+  const build = () =>
+    architectures.get(model.type).create(model, { imageShape, classHead: loss.auxiliary !== undefined, seed });
+  const models = build();
   return {
     ...models,
     loss: adversarial,
@@ -30,5 +32,14 @@ export function buildGan(
       discriminator: optimizers.get(train.optimizer.d.type).create(train.optimizer.d),
     },
     reseedDropout: () => reseedDropout(models.discriminator, seed, state.dropoutCalls++),
+    average: train.ema > 0 ? { generator: averageOf(models.generator, build), decay: train.ema } : undefined,
   };
+}
+
+/** A second G that starts as a copy of `generator` (the same seed builds the same weights). */
+function averageOf(generator: tfl.LayersModel, build: () => GanModels): tfl.LayersModel {
+  const copy = build();
+  copy.discriminator.dispose();
+  copy.generator.setWeights(generator.getWeights());
+  return copy.generator;
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { GanModels } from '../registry/architectures/architecture.js';
 import type { AdversarialLoss } from '../registry/losses/loss.js';
 import type { CriticRegulariser } from '../registry/regularisers/regulariser.js';
@@ -13,6 +14,13 @@ export interface Gan extends GanModels {
   /** The AC-GAN class term, when the loss has it. */
   auxiliary?: { weight: number; fakesInDStep: boolean };
   optimizers: { generator: tf.Optimizer; discriminator: tf.Optimizer };
+  /** A moving average of G's weights (train.ema), updated after every G step; what is sampled when present. */
+  average?: { generator: tfl.LayersModel; decay: number };
   /** Gives D's dropout layers fresh seeds derived from the run's seed, so every mask repeats run to run. */
   reseedDropout(): void;
+}
+
+/** The generator to draw samples from: the moving average of G's weights when the experiment keeps one. */
+export function sampler(gan: Pick<Gan, 'generator' | 'average'>): tfl.LayersModel {
+  return gan.average?.generator ?? gan.generator;
 }

@@ -39,6 +39,7 @@ export async function saveCheckpoint(folder: string, gan: Gan, state: TrainingSt
   const named: { name: string; tensor: tf.Tensor }[] = [
     ...gan.generator.getWeights().map((tensor, i) => ({ name: `generator/${i}`, tensor })),
     ...gan.discriminator.getWeights().map((tensor, i) => ({ name: `discriminator/${i}`, tensor })),
+    ...(gan.average?.generator.getWeights() ?? []).map((tensor, i) => ({ name: `average.generator/${i}`, tensor })),
     ...optimizerWeights.generator.map(({ tensor }, i) => ({ name: `optimizer.generator/${i}`, tensor })),
     ...optimizerWeights.discriminator.map(({ tensor }, i) => ({ name: `optimizer.discriminator/${i}`, tensor })),
   ];
@@ -126,6 +127,7 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
   try {
     gan.generator.setWeights(group('generator'));
     gan.discriminator.setWeights(group('discriminator'));
+    gan.average?.generator.setWeights(group('average.generator'));
     for (const side of ['generator', 'discriminator'] as const) {
       const weights = group(`optimizer.${side}`).map((tensor, i) => ({
         name: manifest.optimizerNames[side][i],

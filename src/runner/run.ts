@@ -114,6 +114,7 @@ async function execute(
     await releaseReserve();
     await unlock?.();
     gan.generator.dispose();
+    gan.average?.generator.dispose();
     gan.discriminator.dispose();
     gan.optimizers.generator.dispose();
     gan.optimizers.discriminator.dispose();

@@ -77,6 +77,23 @@ export function generatorStep(gan: Gan, latent: LatentBatch, real: Batch): StepM
   return metrics.read();
 }
 
+/**
+ * Moves G's moving average towards G: a <- d a + (1 - d) w for every weight, batch-norm statistics included. The
+ * decay ramps up as (1 + n) / (10 + n) over the first steps (as TensorFlow's ExponentialMovingAverage does with
+ * num_updates), so the average does not carry G's random initial weights for thousands of steps.
+ */
+export function updateAverage(gan: Gan, step: number): void {
+  if (!gan.average) return;
+  const { generator: average, decay: target } = gan.average;
+  const decay = Math.min(target, (1 + step) / (10 + step));
+  const current = gan.generator.getWeights();
+  tf.tidy(() => {
+    for (const [i, weight] of average.weights.entries()) {
+      weight.write(tf.add(tf.mul(weight.read(), decay), tf.mul(current[i], 1 - decay)));
+    }
+  });
+}
+
 function scores(gan: Gan, images: tf.Tensor): { score: tf.Tensor1D; logits?: tf.Tensor } {
   gan.reseedDropout();
   const out = gan.discriminator.apply(images, { training: true }) as tf.Tensor | tf.Tensor[];

@@ -8,7 +8,7 @@ import { disposeLatent, sampleLatent } from '../models/latent.js';
 import { createRandom } from '../random.js';
 import type { Callback } from './callbacks/callback.js';
 import type { TrainingState } from './checkpoint.js';
-import { discriminatorStep, generatorStep, type StepMetrics } from './steps.js';
+import { discriminatorStep, generatorStep, type StepMetrics, updateAverage } from './steps.js';
 
 export interface TrainerSetup {
   gan: Gan;
@@ -136,6 +136,7 @@ async function loop(
     const lastReal = real as Batch;
     const latent = sampleLatent(model, batchSize * train.g_batch_multiplier, random);
     Object.assign(metrics, generatorStep(gan, latent, lastReal));
+    updateAverage(gan, state.step);
     disposeLatent(latent);
     tf.dispose([lastReal.images, lastReal.labels]);
     Object.assign(metrics, gan.loss.stepMetrics?.(metrics));

@@ -28,6 +28,7 @@ describeOnEachBackend('the trainer', (backend) => {
       'train.max_steps=200',
       'train.epochs=100',
       'train.batch_size=2',
+      'train.ema=0.99',
     ]);
     const { tensors, metrics } = await trainInMemory(experiment);
     assert.equal(tensors.length, 200);
@@ -45,7 +46,7 @@ describeOnEachBackend('the trainer', (backend) => {
 
   it('resumed from a checkpoint after k steps, matches an uninterrupted run step for step', async () => {
     // 64 images in batches of 8: the run crosses two epoch boundaries, where data order changes.
-    const experiment = tinyExperiment(['train.max_steps=18']);
+    const experiment = tinyExperiment(['train.max_steps=18', 'train.ema=0.9']);
     const runsDir = tempDir();
     const whole = await runExperiment(experiment, { runsDir, backend });
     const cut = await runExperiment(experiment, { runsDir, backend, maxSteps: 5 });
@@ -55,5 +56,8 @@ describeOnEachBackend('the trainer', (backend) => {
     assert.equal(resumed.status, 'FINISHED');
     assert.equal(history(resumed.runDir).length, 18);
     assert.deepEqual(history(resumed.runDir), history(whole.runDir));
+    // model/ holds G's moving average, which the checkpoint carries too.
+    const weights = (runDir: string) => readFileSync(join(runDir, 'model', 'weights.bin'));
+    assert.ok(weights(resumed.runDir).equals(weights(whole.runDir)));
   });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Gan } from '../../models/gan.js';
+import { type Gan, sampler } from '../../models/gan.js';
 import { saveLayersModel } from '../../models/model-files.js';
 import { describeSystemError } from '../../system-errors.js';
 import { saveCheckpoint } from '../checkpoint.js';
@@ -38,7 +38,7 @@ export function checkpoints({ every, runDir, gan, log, warn }: CheckpointsOption
     },
     async onRunEnd(state) {
       await save(state);
-      await saveLayersModel(gan.generator, join(runDir, 'model'));
+      await saveLayersModel(sampler(gan), join(runDir, 'model'));
     },
     async onRunFailed(state, { error, betweenSteps }) {
       // Only a failure of the environment (a full disk), between steps and with the metrics recorded, leaves a

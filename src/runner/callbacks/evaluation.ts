@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { EvalConfig, ResolvedExperiment } from '../../config/experiment.js';
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
-import type { Gan } from '../../models/gan.js';
+import { type Gan, sampler } from '../../models/gan.js';
 import { appendRecord } from '../run-record.js';
 import type { Callback } from './callback.js';
 import type { MetricsLog } from './metrics-log.js';
@@ -30,7 +30,7 @@ export function evaluation({ experiment, config, runDir, gan, log, resumed, prog
   const evaluate = async (step: number, epoch: number) => {
     if (!prepared || evaluatedAt === step) return;
     evaluatedAt = step;
-    const metrics = prepared.evaluate(gan.generator);
+    const metrics = prepared.evaluate(sampler(gan));
     await appendRecord(join(runDir, 'eval.jsonl'), [JSON.stringify({ step, epoch, ...metrics })]);
     const timestamp = Date.now();
     await log.track(Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../atomic-files.js';
 import type { ModelConfig } from '../../config/experiment.js';
 import { encodePng } from '../../images/png.js';
-import type { Gan } from '../../models/gan.js';
+import { type Gan, sampler } from '../../models/gan.js';
 import { disposeLatent, type LatentBatch } from '../../models/latent.js';
 import { fixedLatent, sampleGrid } from '../../models/sample-grid.js';
 import type { Tracker } from '../../tracking/tracker.js';
@@ -23,7 +23,7 @@ export function sampleGrids({ model, seed, every, runDir, gan, tracker }: Sample
   let latent: LatentBatch | undefined;
   const save = async (name: string, step: number) => {
     latent ??= fixedLatent(model, seed);
-    const grid = sampleGrid(gan.generator, latent);
+    const grid = sampleGrid(sampler(gan), latent);
     const file = join(runDir, 'samples', `${name}.png`);
     await writeFileAtomic(file, encodePng(grid));
     await tracker.logArtifact(file, 'samples');
