@@ -11,7 +11,7 @@ import { loadLayersModel } from '../../models/model-files.js';
 export default class Eval extends GxCommand {
   static override summary = "Measure a run's generator: FID, MNIST score, KID, precision/recall, class accuracy";
   static override description =
-    "Generated images are described by gx's classifier (`gx eval train-classifier`; trained on first use) and compared with the test split. The real-data values (training images against the test split) are printed beside them: the floor a generator can reach.";
+    "Generated images are described by gx's classifier (`gx eval train-classifier`; MNIST's ships with gx) and compared with the test split. The real-data values (training images against the test split) are printed beside them: the floor a generator can reach.";
   static override examples = [
     '<%= config.bin %> eval --run runs/quickstart-20261128-101500-ab12',
     '<%= config.bin %> eval --run <run> --samples 2000 --metrics fid,kid',
