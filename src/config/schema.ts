@@ -66,6 +66,12 @@ export const experimentSchema: JsonSchema = {
         default: 10,
         description: 'Classes the generator is conditioned on (label embedding); 0 for an unconditional GAN',
       },
+      conditioning: {
+        enum: ['multiply', 'concatenate'],
+        default: 'multiply',
+        description:
+          "How G's first layer sees the class: z times a learned embedding (the seed), or z beside a one-hot vector",
+      },
     }),
     loss: byType(losses, 'The adversarial loss, and the AC-GAN auxiliary classification term', {
       auxiliary: {

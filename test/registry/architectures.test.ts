@@ -43,6 +43,7 @@ describe('architectures', () => {
       d_batch_norm: true,
       leaky_slope: 0.2,
       dropout: 0,
+      conditioning: 'multiply',
     } as const;
     const plain = architectures.get('dcgan').create(model, { imageShape: [28, 28, 3], classHead: false, seed: 0 });
     assert.deepEqual(
@@ -67,6 +68,22 @@ describe('architectures', () => {
         [null, 1],
         [null, 10],
       ],
+    );
+    // Concatenated, G's first layer sees z beside a fixed one-hot class vector.
+    const concatenated = architectures
+      .get('dcgan')
+      .create(
+        { ...model, num_classes: 10, conditioning: 'concatenate' },
+        { imageShape: [28, 28, 1], classHead: true, seed: 0 },
+      );
+    const merge = concatenated.generator.layers.find((layer) => layer.getClassName() === 'Concatenate');
+    assert.deepEqual(merge?.outputShape, [null, 26]);
+    const oneHot = concatenated.generator.layers.find((layer) => layer.getClassName() === 'Embedding');
+    assert.equal(oneHot?.trainable, false);
+    const table = oneHot?.getWeights()[0].arraySync() as number[][];
+    assert.deepEqual(
+      table,
+      Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 1 : 0))),
     );
   });
 

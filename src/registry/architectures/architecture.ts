@@ -6,6 +6,7 @@ export interface ModelConfig extends TypedOptions {
   readonly latent_size: number;
   readonly latent_distribution: 'uniform' | 'normal';
   readonly num_classes: number;
+  readonly conditioning: 'multiply' | 'concatenate';
 }
 
 /**

@@ -17,18 +17,28 @@ export function seededInitializers(seed: number) {
 }
 
 /**
- * G's inputs and the vector its first layer sees: z alone, or, as in the seed, z multiplied element-wise by a
- * learned embedding of the class (Keras mnist_acgan.py: Embedding(10, latent) then merge mode 'mul').
+ * G's inputs and the vector its first layer sees: z alone; as in the seed, z multiplied element-wise by a learned
+ * embedding of the class (Keras mnist_acgan.py: Embedding(10, latent) then merge mode 'mul'); or z beside the
+ * class as a one-hot vector (Mirza and Osindero 2014). Multiplying lets G silence parts of z per class, which can
+ * cost diversity within a class; concatenating keeps all of z.
  */
 export function latentInputs(model: ModelConfig, embeddingsInitializer: Initializer) {
   const z = tfl.input({ shape: [model.latent_size], name: 'z' });
   if (model.num_classes === 0) return { inputs: [z], latent: z };
   const label = tfl.input({ shape: [1], name: 'label', dtype: 'int32' });
-  const embedded = tfl.layers
-    .embedding({ inputDim: model.num_classes, outputDim: model.latent_size, embeddingsInitializer })
-    .apply(label);
-  const flat = tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor;
-  return { inputs: [z, label], latent: tfl.layers.multiply().apply([z, flat]) as tfl.SymbolicTensor };
+  const classes = model.num_classes;
+  const embedded =
+    model.conditioning === 'concatenate'
+      ? tfl.layers.embedding({
+          inputDim: classes,
+          outputDim: classes,
+          embeddingsInitializer: 'identity',
+          trainable: false,
+        })
+      : tfl.layers.embedding({ inputDim: classes, outputDim: model.latent_size, embeddingsInitializer });
+  const flat = tfl.layers.flatten().apply(embedded.apply(label)) as tfl.SymbolicTensor;
+  const merge = model.conditioning === 'concatenate' ? tfl.layers.concatenate() : tfl.layers.multiply();
+  return { inputs: [z, label], latent: merge.apply([z, flat]) as tfl.SymbolicTensor };
 }
 
 /** D's heads on its features: a raw score, and raw class logits when the loss has the auxiliary term. */
