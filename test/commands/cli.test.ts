@@ -23,7 +23,7 @@ describe('the gx CLI', () => {
 
   it('prints every problem as file:line:col, exits 1 and writes nothing', () => {
     const dir = tempDir();
-    const text = readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8').replace('lr: 0.0005', 'lr: -1');
+    const text = readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8').replace('lr: 0.001', 'lr: -1');
     writeFileSync(join(dir, 'bad.yaml'), text);
     const result = gx(['validate', 'bad.yaml', '--set', 'model.widht=3'], { cwd: dir });
     assert.equal(result.status, 1);

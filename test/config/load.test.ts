@@ -51,7 +51,7 @@ describe('loading an experiment', () => {
   });
 
   it('reports a string where a number belongs, and a negative learning rate, all at once', () => {
-    const text = quickstart.replace('batch_size: 64', 'batch_size: sixty').replace('lr: 0.0005', 'lr: -0.1');
+    const text = quickstart.replace('batch_size: 64', 'batch_size: sixty').replace('lr: 0.001', 'lr: -0.1');
     assert.deepEqual(problems(text), [
       `x.yaml:${lineOf(text, 'sixty')}:15: train.batch_size must be a whole number, got "sixty"`,
       `x.yaml:${lineOf(text, 'lr: -0.1')}:26: train.optimizer.g.lr must be > 0, got -0.1`,
@@ -59,7 +59,7 @@ describe('loading an experiment', () => {
   });
 
   it('points at an unknown key and suggests the known one', () => {
-    const text = quickstart.replace('width: 16', 'widht: 16');
+    const text = quickstart.replace('width: 32', 'widht: 32');
     assert.deepEqual(problems(text), [
       `x.yaml:${lineOf(text, 'widht')}:3: model has no key "widht"; did you mean "width"?`,
     ]);
@@ -90,7 +90,7 @@ describe('loading an experiment', () => {
   });
 
   it('marks a schema problem that a --set caused', () => {
-    const line = lineOf(quickstart, 'width: 16');
+    const line = lineOf(quickstart, 'width: 32');
     assert.deepEqual(problems(quickstart, ['model.width=-3']), [
       `x.yaml:${line}:10: model.width must be >= 1, got -3 (from --set)`,
     ]);
