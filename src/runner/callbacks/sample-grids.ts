@@ -25,7 +25,7 @@ export function sampleGrids({ model, seed, every, runDir, gan, tracker }: Sample
     latent ??= fixedLatent(model, seed);
     const grid = sampleGrid(gan.generator, latent);
     const file = join(runDir, 'samples', `${name}.png`);
-    await writeFileAtomic(file, encodePng(grid));
+    await writeFileAtomic(file, await encodePng(grid));
     await tracker.logArtifact(file, 'samples');
     await tracker.logImage('samples', step, grid);
   };
