@@ -12,6 +12,7 @@ import { checkpoints } from './callbacks/checkpoints.js';
 import { diskReserve } from './callbacks/disk-reserve.js';
 import { divergenceGuard } from './callbacks/divergence-guard.js';
 import { evaluation } from './callbacks/evaluation.js';
+import { evolutionGif } from './callbacks/evolution-gif.js';
 import { metricsLog } from './callbacks/metrics-log.js';
 import { progress } from './callbacks/progress.js';
 import { runRecord } from './callbacks/run-record.js';
@@ -149,7 +150,15 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: Parame
     log,
     divergenceGuard(),
     ...(evaluator ? [evaluator.schedule] : []),
-    sampleGrids({ model, seed, every: trainConfig.sample_every, runDir, gan, tracker }),
+    sampleGrids({
+      model,
+      seed,
+      schedule: { everyEpochs: trainConfig.sample_every, everySteps: trainConfig.sample_every_steps },
+      runDir,
+      gan,
+      tracker,
+    }),
+    evolutionGif({ runDir, tracker, warn }),
     checkpoints({ every: trainConfig.checkpoint_every, runDir, gan, log, warn }),
     ...(evaluator ? [evaluator.final] : []),
     record.callback,
