@@ -12,7 +12,7 @@ import { recordedStore } from '../tracking/open.js';
 export default class Run extends GxCommand {
   static override summary = 'Train one experiment';
   static override description =
-    `Trains on the best backend available (native TensorFlow, GPU first, when installed; else the fastest pure-JS backend that trains) and writes a run folder under ./runs (or $GX_RUNS_DIR): the resolved experiment, history.jsonl (every step's metrics), a sample grid per epoch in samples/, checkpoint/ (G, D, both optimizers, the step and the random state) and model/ (the final generator in the TensorFlow.js layers format, for tf.loadLayersModel).
+    `Trains on the best backend available (native TensorFlow, GPU first, when installed; else the fastest pure-JS backend that trains) and writes a run folder under ./runs (or $GX_RUNS_DIR): the resolved experiment, history.jsonl (every step's metrics), sample grids in samples/ (train.sample_every epochs, train.sample_every_steps steps, and at the end) and evolution.gif animating them, checkpoint/ (G, D, both optimizers, the step and the random state) and model/ (the final generator in the TensorFlow.js layers format, for tf.loadLayersModel).
 
 Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <run>\` continues exactly where it stopped.`;
   static override examples = [

@@ -59,8 +59,9 @@ export default class Sample extends GxCommand {
             (_, i) => flags.class ?? Math.floor((i * model.num_classes) / flags.count),
           );
     const latent = sampleLatent(model, flags.count, createRandom(flags.seed), classes);
-    const png = encodePng(sampleGrid(generator, latent));
+    const grid = sampleGrid(generator, latent);
     disposeLatent(latent);
+    const png = await encodePng(grid);
     await writePng(flags.output, png, flags.force);
     this.log(`${flags.output}: ${flags.count} images`);
   }

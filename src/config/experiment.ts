@@ -36,6 +36,7 @@ export interface TrainConfig {
   readonly optimizer: { readonly g: OptimizerConfig; readonly d: OptimizerConfig };
   readonly checkpoint_every: number;
   readonly sample_every: number;
+  readonly sample_every_steps: number;
 }
 
 export interface EvalConfig {

@@ -140,7 +140,14 @@ export const experimentSchema: JsonSchema = {
           type: 'integer',
           minimum: 0,
           default: 1,
-          description: 'Save a grid of samples from fixed noise every N epochs (0: never)',
+          description: 'Save a grid of samples from fixed noise every N epochs (0: none per epoch)',
+        },
+        sample_every_steps: {
+          type: 'integer',
+          minimum: 0,
+          default: 0,
+          description:
+            'Also save a grid every N generator steps (0: none by steps); each grid is also an MLflow step image. A grid is always saved when the run ends',
         },
       },
       required: ['optimizer'],

@@ -1,4 +1,6 @@
-/** 8-bit pixels, row-major, channels interleaved: what gx draws (sample grids) and encodes (PNG, WebP). */
+import sharp, { type Sharp } from 'sharp';
+
+/** 8-bit pixels, row-major, channels interleaved: what gx draws (sample grids) and encodes (PNG, WebP, GIF). */
 export interface Image {
   readonly width: number;
   readonly height: number;
@@ -6,25 +8,19 @@ export interface Image {
   readonly pixels: Uint8Array;
 }
 
-/** The image shrunk (box filter, aspect kept) so that neither side exceeds `size`; unchanged when it fits. */
-export function fitWithin(image: Image, size: number): Image {
-  const scale = Math.min(1, size / Math.max(image.width, image.height));
-  if (scale === 1) return image;
-  const width = Math.max(1, Math.floor(image.width * scale));
-  const height = Math.max(1, Math.floor(image.height * scale));
-  const { channels } = image;
-  const pixels = new Uint8Array(width * height * channels);
-  for (let y = 0; y < height; y++) {
-    const [top, bottom] = [Math.floor((y * image.height) / height), Math.ceil(((y + 1) * image.height) / height)];
-    for (let x = 0; x < width; x++) {
-      const [left, right] = [Math.floor((x * image.width) / width), Math.ceil(((x + 1) * image.width) / width)];
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        for (let sy = top; sy < bottom; sy++)
-          for (let sx = left; sx < right; sx++) sum += image.pixels[(sy * image.width + sx) * channels + c];
-        pixels[(y * width + x) * channels + c] = Math.round(sum / ((bottom - top) * (right - left)));
-      }
-    }
-  }
-  return { width, height, channels, pixels };
+/** A sharp pipeline on the image's pixels; a one-channel image stays grey (b-w) through to the file. */
+export function pipeline({ width, height, channels, pixels }: Image): Sharp {
+  const input = sharp(pixels, { raw: { width, height, channels } });
+  return channels === 1 ? input.toColourspace('b-w') : input;
+}
+
+/** The pixels of an image file (PNG, WebP, GIF: its first frame): one channel when the file is grey, else RGB. */
+export async function decodeImage(bytes: Uint8Array): Promise<Image> {
+  const { space, channels } = await sharp(bytes).metadata();
+  const grey = space === 'b-w' || channels === 1 || channels === 2;
+  const decoded = sharp(bytes)
+    .removeAlpha()
+    .toColourspace(grey ? 'b-w' : 'srgb');
+  const { data, info } = await decoded.raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: grey ? 1 : 3, pixels: new Uint8Array(data) };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describeNative, selectBackend } from '../backend/select.js';
 import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
+import type { ImageSet } from '../data/image-set.js';
 import { buildGan } from '../models/build-gan.js';
 import type { Gan } from '../models/gan.js';
 import { describeSystemError } from '../system-errors.js';
@@ -12,6 +13,8 @@ import { checkpoints } from './callbacks/checkpoints.js';
 import { diskReserve } from './callbacks/disk-reserve.js';
 import { divergenceGuard } from './callbacks/divergence-guard.js';
 import { evaluation } from './callbacks/evaluation.js';
+import { evolutionGif } from './callbacks/evolution-gif.js';
+import { measured } from './callbacks/measured.js';
 import { metricsLog } from './callbacks/metrics-log.js';
 import { progress } from './callbacks/progress.js';
 import { runRecord } from './callbacks/run-record.js';
@@ -23,7 +26,7 @@ import { lockRun } from './run-lock.js';
 import { truncateRecord } from './run-record.js';
 import { openTracking, type RunIdentity } from './run-tracking.js';
 import type { StepMetrics } from './steps.js';
-import { plannedSteps, train } from './trainer.js';
+import { train } from './trainer.js';
 import { loadTrainingData } from './training-data.js';
 
 export { syncRun } from './sync-run.js';
@@ -133,7 +136,7 @@ interface RunParts extends RunIdentity {
  * Trains with the tracking record open, each side effect a callback (see callbacks/). Whatever goes wrong from here
  * on ends the run FAILED, in run.json and in MLflow (with the error as gx.error), after keeping what can be kept.
  */
-async function trainAndRecord(parts: RunParts, options: RunOptions, data: Parameters<typeof plannedSteps>[0]['data']) {
+async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageSet) {
   const { experiment, runDir, gan, state, tracker, resumed, warn } = parts;
   const { train: trainConfig, model, seed } = experiment;
   const evalConfig = experiment.eval?.enabled === false ? undefined : experiment.eval;
@@ -142,15 +145,26 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: Parame
     evalConfig &&
     evaluation({ experiment, config: evalConfig, runDir, gan, log, resumed, warn, progress: !!options.progress });
   const record = runRecord({ ...parts, stopped: () => options.shouldStop?.() ?? false });
+  // The scheduled side effects, timed for the progress line's ETA.
+  const evaluations =
+    evaluator && measured(evaluator.schedule, { everyEpochs: evalConfig.every, everySteps: evalConfig.every_steps });
+  const sampleSchedule = { everyEpochs: trainConfig.sample_every, everySteps: trainConfig.sample_every_steps };
+  const samples = measured(
+    sampleGrids({ model, seed, schedule: sampleSchedule, runDir, gan, tracker }),
+    sampleSchedule,
+  );
   // Checkpoints after the sinks, so that a checkpoint sees what they did; the final evaluation after the final
   // checkpoint; the run record last, since the run ends after everything else.
   const callbacks: Callback[] = [
     diskReserve(parts.releaseReserve),
-    ...(options.progress ? [progress(plannedSteps({ data, train: trainConfig }), trainConfig.epochs)] : []),
+    ...(options.progress
+      ? [progress({ data, train: trainConfig, gan, sideEffects: evaluations ? [evaluations, samples] : [samples] })]
+      : []),
     log,
     divergenceGuard(),
-    ...(evaluator ? [evaluator.schedule] : []),
-    sampleGrids({ model, seed, every: trainConfig.sample_every, runDir, gan, tracker }),
+    ...(evaluations ? [evaluations.callback] : []),
+    samples.callback,
+    evolutionGif({ runDir, tracker, warn }),
     checkpoints({ every: trainConfig.checkpoint_every, runDir, gan, log, warn }),
     ...(evaluator ? [evaluator.final] : []),
     record.callback,

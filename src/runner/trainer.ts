@@ -26,12 +26,6 @@ export interface TrainerOptions {
   shouldStop?(): boolean;
 }
 
-/** Generator steps in the whole run as configured (ignoring WGAN's warm-up schedule), for progress and ETA. */
-export function plannedSteps(setup: Pick<TrainerSetup, 'data' | 'train'>): number {
-  const perEpoch = Math.floor(batchesPerEpoch(setup.data, setup.train.batch_size) / setup.train.n_critic);
-  return Math.min(setup.train.max_steps ?? Number.POSITIVE_INFINITY, perEpoch * setup.train.epochs);
-}
-
 /**
  * Runs the loop between the runStart and runEnd events. A failure anywhere (a step, a callback) is told to every
  * callback's onRunFailed, with whether training stood between two steps, and thrown again.

@@ -111,7 +111,7 @@ function localTracker(root: string, folder: string, runId: string): Tracker {
     async logImage(key, step, image) {
       assertMlflowKey(key, 'metric');
       await mkdir(join(folder, 'artifacts', 'images'), { recursive: true });
-      for (const { name, bytes } of stepImageFiles(key, step, image))
+      for (const { name, bytes } of await stepImageFiles(key, step, image))
         await writeFile(join(folder, 'artifacts', 'images', name), bytes);
       await writeKeys('tag', { [LOGGED_IMAGES_TAG]: 'True' });
     },

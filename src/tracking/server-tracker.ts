@@ -181,7 +181,7 @@ async function serverTracker(
       assertMlflowKey(key, 'metric');
       const folder = join(outbox.folder, 'images');
       mkdirSync(folder, { recursive: true });
-      for (const { name, bytes } of stepImageFiles(key, step, image)) {
+      for (const { name, bytes } of await stepImageFiles(key, step, image)) {
         writeFileSync(join(folder, name), bytes);
         add({ op: 'artifact', path: join(folder, name), artifactPath: 'images' });
       }

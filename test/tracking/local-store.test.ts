@@ -91,7 +91,7 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
       run.history.g_loss.map(([step]) => step),
       [1, 2, 3],
     );
-    assert.deepEqual(run.artifacts, ['checkpoint', 'experiment.yaml', 'images', 'model', 'samples']);
+    assert.deepEqual(run.artifacts, ['checkpoint', 'evolution.gif', 'experiment.yaml', 'images', 'model', 'samples']);
   });
 
   it('lists its runs (`gx runs`) and opens them in the MLflow UI (`gx ui`)', async () => {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
 import { createServerRun } from '../../src/tracking/server-tracker.js';
 import { gx, repoRoot, tempDir } from '../helpers/cli.js';
 import { tinyIn } from '../helpers/experiments.js';
@@ -83,6 +84,7 @@ describe('tracking on a real MLflow server', () => {
       assert.deepEqual(await history(server, run.info.run_id, key), steps(10));
     assert.deepEqual(await artifacts(server, run.info.run_id), [
       'checkpoint',
+      'evolution.gif',
       'experiment.yaml',
       'images',
       'model',
@@ -110,6 +112,43 @@ describe('tracking on a real MLflow server', () => {
     const table = gx(['runs', 'whole'], { cwd: dir, env: { MLFLOW_TRACKING_URI: server.uri } });
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, new RegExp(`^${tags['mlflow.runName']} +whole +FINISHED `, 'm'));
+  });
+
+  it('logs a grid every N steps as a step image with a small thumbnail, and the evolution GIF', async () => {
+    const dir = tinyIn('stepgrids');
+    const result = gx(['run', 'stepgrids.yaml', '--max-steps', '10', '--set', 'train.sample_every_steps=2', '--json'], {
+      cwd: dir,
+      env: { MLFLOW_TRACKING_URI: server.uri },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const { tracking, runDir } = JSON.parse(result.stdout);
+    const runId = tracking.runId;
+    // The server closed this process's idle connections while gx ran (spawnSync blocks the event loop): let undici
+    // see that before it picks one for the next request ("other side closed").
+    await sleep(100);
+    // Steps 2, 4, 6, 8 (also epoch 1's end: one grid) and 10.
+    const images = await artifacts(server, runId, 'images');
+    const stepsOf = (suffix: string) =>
+      images
+        .filter((path) => path.endsWith(suffix))
+        .map((path) => Number(/\+step\+(\d+)\+/.exec(path)?.[1]))
+        .sort((a, b) => a - b);
+    assert.deepEqual(stepsOf('+compressed.webp'), [2, 4, 6, 8, 10]);
+    assert.deepEqual(stepsOf('.png'), [2, 4, 6, 8, 10]);
+    const get = (path: string) =>
+      fetch(`${server.uri}/get-artifact?path=${encodeURIComponent(path)}&run_uuid=${runId}`).then(async (r) =>
+        Buffer.from(await r.arrayBuffer()),
+      );
+    const thumbnail = await get(images.find((path) => path.endsWith('+compressed.webp')) ?? '');
+    const { format, width, height } = await sharp(thumbnail).metadata();
+    assert.deepEqual([format, width, height], ['webp', 256, 256]);
+    assert.ok(thumbnail.length < 16_000, `${thumbnail.length} bytes`);
+
+    assert.ok((await artifacts(server, runId)).includes('evolution.gif'));
+    const gif = await get('evolution.gif');
+    assert.deepEqual(gif, readFileSync(join(runDir, 'evolution.gif')));
+    const { pages, pageHeight } = await sharp(gif, { animated: true }).metadata();
+    assert.deepEqual([pages, pageHeight], [5, 302]); // 10 rows of 28 px, 2 px apart
   });
 
   it('accepts more than 1000 metric points and 100 params, NaN and infinities included, without one 400', async () => {

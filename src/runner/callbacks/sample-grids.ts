@@ -6,26 +6,37 @@ import { type Gan, sampler } from '../../models/gan.js';
 import { disposeLatent, type LatentBatch } from '../../models/latent.js';
 import { fixedLatent, sampleGrid } from '../../models/sample-grid.js';
 import type { Tracker } from '../../tracking/tracker.js';
+import { recordGrid } from '../sample-index.js';
+import { firesAtEpochEnd, firesAtStep, type Schedule } from '../schedule.js';
 import type { Callback } from './callback.js';
 
 export interface SampleGridsOptions {
   model: ModelConfig;
   seed: number;
-  /** Every N epochs (0: only the one at the end). */
-  every: number;
+  /** train.sample_every epochs and train.sample_every_steps steps. */
+  schedule: Schedule;
   runDir: string;
   gan: Gan;
   tracker: Tracker;
 }
 
-/** A grid of G's images from fixed noise: samples/epoch-NNNN.png on schedule, samples/step-NNNNNN.png at the end. */
-export function sampleGrids({ model, seed, every, runDir, gan, tracker }: SampleGridsOptions): Callback {
+/**
+ * A grid of G's images from fixed noise, on schedule and at the end: samples/epoch-NNNN.png after an epoch,
+ * samples/step-NNNNNN.png after a step and at the end; one grid per step at most. Each is also a step image in
+ * MLflow, so the UI's slider steps through them.
+ */
+export function sampleGrids({ model, seed, schedule, runDir, gan, tracker }: SampleGridsOptions): Callback {
+  const samplesDir = join(runDir, 'samples');
   let latent: LatentBatch | undefined;
+  let sampledAt = -1;
   const save = async (name: string, step: number) => {
+    if (sampledAt === step) return; // an epoch's end or the run's end on a step that had its grid
+    sampledAt = step;
     latent ??= fixedLatent(model, seed);
     const grid = sampleGrid(sampler(gan), latent);
-    const file = join(runDir, 'samples', `${name}.png`);
-    await writeFileAtomic(file, encodePng(grid));
+    const file = join(samplesDir, `${name}.png`);
+    await writeFileAtomic(file, await encodePng(grid));
+    await recordGrid(samplesDir, step, `${name}.png`);
     await tracker.logArtifact(file, 'samples');
     await tracker.logImage('samples', step, grid);
   };
@@ -34,8 +45,11 @@ export function sampleGrids({ model, seed, every, runDir, gan, tracker }: Sample
     latent = undefined;
   };
   return {
+    async onStepEnd(state) {
+      if (firesAtStep(schedule, state.step)) await save(`step-${pad(state.step, 6)}`, state.step);
+    },
     async onEpochEnd(state) {
-      if (every > 0 && state.epoch % every === 0) await save(`epoch-${pad(state.epoch, 4)}`, state.step);
+      if (firesAtEpochEnd(schedule, state.epoch)) await save(`epoch-${pad(state.epoch, 4)}`, state.step);
     },
     async onRunEnd(state) {
       await save(`step-${pad(state.step, 6)}`, state.step);

@@ -1,0 +1,38 @@
+import sharp from 'sharp';
+import type { Image } from './image.js';
+
+export interface GifOptions {
+  /** Milliseconds each frame shows. */
+  frameMs: number;
+  /** Milliseconds the last frame shows, before the animation starts again. */
+  lastFrameMs: number;
+  /** Palette entries, 2-256: a grey image needs few; fewer make a smaller file. */
+  colours: number;
+}
+
+/**
+ * Encodes images of one size as an animated GIF that loops, one frame each (identical frames too, so that the frame
+ * count is the image count). No dithering: on grey images it only adds noise, and bytes.
+ */
+export async function encodeGif(
+  frames: readonly Image[],
+  { frameMs, lastFrameMs, colours }: GifOptions,
+): Promise<Uint8Array> {
+  const [first] = frames;
+  if (!first) throw new Error('a GIF needs at least one frame');
+  const { width, height, channels } = first;
+  const frameBytes = width * height * channels;
+  const pixels = new Uint8Array(frameBytes * frames.length);
+  frames.forEach((frame, i) => {
+    if (frame.width !== width || frame.height !== height || frame.channels !== channels) {
+      throw new Error(
+        `GIF frame ${i} is ${frame.width}x${frame.height}x${frame.channels}, not ${width}x${height}x${channels}`,
+      );
+    }
+    pixels.set(frame.pixels, i * frameBytes);
+  });
+  const delay = frames.map((_, i) => (i === frames.length - 1 ? lastFrameMs : frameMs));
+  let input = sharp(pixels, { raw: { width, height: height * frames.length, channels, pageHeight: height } });
+  if (channels === 1) input = input.toColourspace('b-w');
+  return input.gif({ delay, loop: 0, colours, dither: 0, keepDuplicateFrames: true }).toBuffer();
+}

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { appendRecord } from './run-record.js';
+
+/**
+ * samples/grids.jsonl: a line per sample grid written, `{"step":600,"file":"step-000600.png"}`, so that the grids
+ * of a run (a resumed one too) can be put in order of their steps; the names of epoch grids do not give the step.
+ */
+const INDEX = 'grids.jsonl';
+
+export async function recordGrid(samplesDir: string, step: number, file: string): Promise<void> {
+  await appendRecord(join(samplesDir, INDEX), [JSON.stringify({ step, file })]);
+}
+
+/**
+ * The grids recorded in the folder, by step, each file once at its last record (a resumed run writes the steps
+ * after its checkpoint again). A line a crash cut short is passed over.
+ */
+export async function gridsInOrder(samplesDir: string): Promise<{ step: number; file: string }[]> {
+  const text = await readFile(join(samplesDir, INDEX), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  const byFile = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    try {
+      const { step, file } = JSON.parse(line);
+      if (Number.isInteger(step) && typeof file === 'string' && !file.includes('/')) byFile.set(file, step);
+    } catch {
+      // empty or cut short
+    }
+  }
+  return [...byFile].map(([file, step]) => ({ step, file: join(samplesDir, file) })).sort((a, b) => a.step - b.step);
+}
