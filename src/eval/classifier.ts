@@ -151,21 +151,29 @@ export async function fileSha256(path: string): Promise<string> {
     .digest('hex');
 }
 
+/** Every layer named, so that model.json is the same text however many models the process built before. */
 function lenet(shape: number[], classes: number, seed: number): tfl.LayersModel {
   const init = (n: number) => tfl.initializers.glorotUniform({ seed: seed * 7 + n });
-  const input = tfl.input({ shape });
-  let x = tfl.layers
-    .conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init(1) })
-    .apply(input);
-  x = tfl.layers.maxPooling2d({ poolSize: 2 }).apply(x);
-  x = tfl.layers
-    .conv2d({ filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', kernelInitializer: init(2) })
-    .apply(x);
-  x = tfl.layers.maxPooling2d({ poolSize: 2 }).apply(x);
-  x = tfl.layers.flatten().apply(x);
+  const conv = (name: string, filters: number, n: number) =>
+    tfl.layers.conv2d({
+      name,
+      filters,
+      kernelSize: 5,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(n),
+    });
+  const input = tfl.input({ shape, name: 'image' });
+  let x = conv('conv1', 16, 1).apply(input);
+  x = tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }).apply(x);
+  x = conv('conv2', 32, 2).apply(x);
+  x = tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }).apply(x);
+  x = tfl.layers.flatten({ name: 'flatten' }).apply(x);
   x = tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(3), name: 'features' }).apply(x);
-  const output = tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: init(4) }).apply(x);
-  return tfl.model({ inputs: input, outputs: output as tfl.SymbolicTensor });
+  const output = tfl.layers
+    .dense({ units: classes, activation: 'softmax', kernelInitializer: init(4), name: 'probabilities' })
+    .apply(x);
+  return tfl.model({ inputs: input, outputs: output as tfl.SymbolicTensor, name: 'classifier' });
 }
 
 function wrap(model: tfl.LayersModel, accuracy: number): Classifier {
