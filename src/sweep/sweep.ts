@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
+import { runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
 import { newRunId, runsDir } from '../runner/run-folder.js';
@@ -14,6 +15,7 @@ import { sweepTrials } from './plan.js';
 import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
 import { runTrial, trialFile } from './run-trial.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
+import type { Trial } from './trials.js';
 
 export { sweepTrials } from './plan.js';
 export type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
@@ -45,23 +47,23 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   const sweepDir = join(runsDir(options.runsDir), id);
   await mkdir(join(sweepDir, 'trials'), { recursive: true });
   await writeFile(join(sweepDir, 'experiment.yaml'), stringify(shareable(base)));
-  // The plan: each trial's resolved experiment, as it will run (without the sweep section, under its own run
-  // name), kept in memory for its process and written to trial-NNN.yaml for the record and a resume.
+  // The plan: each trial's resolved experiment, as it will run (without the sweep section, with --max-steps), kept
+  // in memory for its process and written to trial-NNN.yaml for the record and a resume.
   const planned = new Map<number, ResolvedExperiment>();
   for (const { trial, experiment } of trials) {
-    const runName = `${base.name} #${trial.index} ${Object.entries(trial.values)
-      .map(([path, value]) => `${path.split('.').slice(-2).join('.')}=${value}`)
-      .join(' ')}`;
-    const { sweep, ...single } = shareable(experiment);
-    planned.set(trial.index, { ...single, tracking: { ...single.tracking, run_name: runName } });
-    await writeFile(trialFile(sweepDir, trial), stringify(planned.get(trial.index)));
+    const { sweep, ...single } = shareable(withMaxSteps(experiment, options.maxSteps));
+    planned.set(trial.index, single);
+    await writeFile(trialFile(sweepDir, trial), stringify(single));
   }
 
   const tracker = await startTracking(
     base.tracking,
     {
       experiment: base.tracking.experiment ?? base.name,
-      runName: id,
+      runName: parentName(
+        base.name,
+        trials.map(({ trial }) => trial),
+      ),
       tags: { ...base.tracking.tags, 'gx.sweep': id, 'mlflow.source.name': `gx sweep ${base.name}` },
       folder: sweepDir,
     },
@@ -71,9 +73,9 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   const record: SweepRecord = {
     id,
     experiment: resolve(file),
-    metric: options.metric ?? 'g_loss',
+    metric: options.metric ?? defaultMetric(base),
     mode: options.mode ?? 'min',
-    parent: { store: tracker.store, runId: tracker.runId },
+    parent: { store: tracker.store, runId: tracker.runId, experimentId: tracker.experimentId },
     trials: trials.map(({ trial }) => ({ ...trial, status: 'PENDING' })),
   };
   // The trials' files hold the tracking URI without its login: their processes get it as MLFLOW_TRACKING_URI, which
@@ -117,6 +119,7 @@ async function execute(
   const save = () => {
     saved = saved.then(async () => {
       record.parent.runId = tracker.runId;
+      record.parent.experimentId = tracker.experimentId;
       await writeFile(join(sweepDir, 'sweep.json.tmp'), JSON.stringify(record, null, 2));
       await rename(join(sweepDir, 'sweep.json.tmp'), join(sweepDir, 'sweep.json'));
     });
@@ -187,6 +190,28 @@ function sweepParams(base: ResolvedExperiment): Record<string, string> {
       Object.entries(sweep.parameters).map(([path, spec]) => [`sweep.${path}`, JSON.stringify(spec)]),
     ),
   };
+}
+
+/**
+ * What ranks the trials unless --metric says: FID when the experiment is evaluated with it (a GAN's loss says little
+ * of its samples), else the generator's last loss. Both are better lower.
+ */
+export function defaultMetric(experiment: ResolvedExperiment): string {
+  const evaluated = experiment.eval !== undefined && experiment.eval.enabled !== false;
+  return evaluated && experiment.eval?.metrics.includes('fid') ? 'fid' : 'g_loss';
+}
+
+/** The parent run's name: the experiment's, and each swept path with its values (`quickstart sweep lr=[1e-4,2e-4]`). */
+function parentName(name: string, trials: readonly Trial[]): string {
+  const paths = [...new Set(trials.flatMap((trial) => Object.keys(trial.values)))];
+  return runName(
+    `${name} sweep`,
+    paths.map((path) => [path, [...new Set(trials.map((trial) => trial.values[path]))]]),
+  );
+}
+
+function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {
+  return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
 }
 
 function warnOf(options: SweepOptions) {

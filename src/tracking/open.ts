@@ -67,6 +67,7 @@ export async function resumeTracking(recorded: { store: string; runId?: string }
 const untracked: Tracker = {
   store: UNTRACKED,
   runId: undefined,
+  experimentId: undefined,
   logParams: async () => {},
   setTags: async () => {},
   logMetrics: async () => {},

@@ -24,6 +24,8 @@ export type Operation =
 /** What the server said when the run was created (kept with the acknowledgement of the start). */
 export interface ServerRun {
   runId: string;
+  /** Its experiment's id (journals written before gx kept it have it only in artifactRoot). */
+  experimentId?: string;
   /** Where the proxy keeps the run's artifacts: <experiment id>/<run id>/artifacts. */
   artifactRoot: string;
 }

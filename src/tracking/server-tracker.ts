@@ -10,6 +10,7 @@ import { type CallOptions, connectMlflow, MlflowError, type MlflowHttp } from '.
 import { type Operation, Outbox, REJECTED_FILE, type ServerRun } from './outbox.js';
 import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
 import type { Tracker } from './tracker.js';
+import { EXPERIMENT_KIND_TAG } from './ui-links.js';
 
 /** Retries of a request sent while training: an outage is noticed within seconds, and retried every 10 s. */
 const BACKGROUND_RETRIES = 2;
@@ -160,6 +161,10 @@ async function serverTracker(
     store: uri,
     get runId() {
       return outbox.run?.runId;
+    },
+    get experimentId() {
+      const run = outbox.run;
+      return run && (run.experimentId ?? run.artifactRoot.split('/')[0]);
     },
     // Keys are checked before they are journaled: a key the server refuses must not reach the outbox.
     async logParams(values) {
@@ -347,7 +352,11 @@ async function createRun(
       400,
     );
   }
-  return { runId: run.info.run_id, artifactRoot: new URL(artifactUri).pathname.replace(/^\/+/, '') };
+  return {
+    runId: run.info.run_id,
+    experimentId,
+    artifactRoot: new URL(artifactUri).pathname.replace(/^\/+/, ''),
+  };
 }
 
 /** The id of the experiment named `name`, created when missing; two gx creating it at once both get it. */
@@ -373,7 +382,8 @@ async function experimentIdFor(http: MlflowHttp, name: string, options: CallOpti
       if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) throw error;
     }
     try {
-      return (await http.call<{ experiment_id: string }>('POST', 'experiments/create', { name }, options))
+      const tags = [EXPERIMENT_KIND_TAG];
+      return (await http.call<{ experiment_id: string }>('POST', 'experiments/create', { name, tags }, options))
         .experiment_id;
     } catch (error) {
       // Created by someone else meanwhile: get it again.

@@ -21,6 +21,8 @@ export interface Tracker {
   readonly store: string;
   /** The MLflow run's id; undefined while the server has not been reached yet. */
   readonly runId: string | undefined;
+  /** The id of the run's MLflow experiment; undefined while the server has not been reached yet. */
+  readonly experimentId: string | undefined;
   logParams(params: Record<string, string>): Promise<void>;
   setTags(tags: Record<string, string>): Promise<void>;
   logMetrics(points: MetricPoint[]): Promise<void>;

@@ -1,0 +1,61 @@
+import type { ResolvedExperiment } from './experiment.js';
+
+/** MLflow keeps run names up to 250 characters. */
+const MAX_RUN_NAME = 250;
+
+/**
+ * What an experiment sets, as dotted paths to leaf values (`train.optimizer.g.lr`): everything but its name, its
+ * description, where it is recorded (tracking) and what a sweep varies (sweep). These are a run's MLflow params;
+ * the rest is bookkeeping, kept in tags.
+ */
+export function settingsOf(experiment: ResolvedExperiment): Record<string, unknown> {
+  const { name, description, tracking, sweep, ...settings } = experiment;
+  return flatten(settings);
+}
+
+/** The settings whose values differ between two experiments (a path set in only one counts), in `to`'s order. */
+export function differingSettings(from: ResolvedExperiment, to: ResolvedExperiment): [string, unknown][] {
+  const before = settingsOf(from);
+  const after = settingsOf(to);
+  const paths = [...new Set([...Object.keys(after), ...Object.keys(before)])];
+  return paths
+    .filter((path) => JSON.stringify(before[path]) !== JSON.stringify(after[path]))
+    .map((path) => [path, after[path]]);
+}
+
+/**
+ * A run's name: the experiment's, then each setting that differs from its file, by the shortest end of its path
+ * that tells it from the others (`quickstart loss=lsgan`, `quickstart lr=0.0002`, `quickstart g.lr=1e-4 d.lr=4e-4`).
+ */
+export function runName(name: string, differences: readonly (readonly [string, unknown])[]): string {
+  const paths = differences.map(([path]) => path);
+  const parts = differences.map(([path, value]) => `${shortPath(path, paths)}=${valueText(value)}`);
+  const text = [name, ...parts].join(' ');
+  return text.length > MAX_RUN_NAME ? `${text.slice(0, MAX_RUN_NAME - 3)}...` : text;
+}
+
+/** The shortest end of `path` that no other of `paths` ends with; a section's `type` is named by its section. */
+export function shortPath(path: string, paths: readonly string[]): string {
+  const segments = (p: string) => p.replace(/\.type$/, '').split('.');
+  const own = segments(path);
+  const others = paths.filter((p) => p !== path).map(segments);
+  for (let length = 1; length < own.length; length++) {
+    const end = own.slice(-length).join('.');
+    if (!others.some((other) => other.slice(-length).join('.') === end)) return end;
+  }
+  return own.join('.');
+}
+
+function valueText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function flatten(value: unknown, prefix = ''): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return Object.assign(
+      {},
+      ...Object.entries(value).map(([key, child]) => flatten(child, prefix ? `${prefix}.${key}` : key)),
+    );
+  }
+  return { [prefix]: value };
+}
