@@ -7,6 +7,8 @@ import type { ResolvedExperiment } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
+import { reportOfSweep } from '../report/run-folder-runs.js';
+import { writeReport } from '../report/write-report.js';
 import { newRunId, runsDir } from '../runner/run-folder.js';
 import { resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
@@ -161,13 +163,25 @@ async function execute(
   await writeFile(join(sweepDir, 'trials.csv'), comparisonCsv(record));
   await tracker.logArtifact(join(sweepDir, 'trials.csv'));
   await tracker.logArtifact(join(sweepDir, 'sweep.json'));
+  // The trials side by side (report.html): MLflow's artifact viewer shows the page on the parent run.
+  const report = join(sweepDir, 'report.html');
+  try {
+    await writeReport(await reportOfSweep(record), report);
+    await tracker.logArtifact(report);
+  } catch (error) {
+    warnOf(options)(
+      `could not write the sweep's report (${(error as Error).message}); \`gx report ${sweepDir}\` tries again`,
+    );
+  }
   const count = (status: TrialStatus) => String(record.trials.filter((t) => t.status === status).length);
   await tracker.setTags({
     'mlflow.note.content': comparisonMarkdown(record),
     'gx.sweep.finished': count('FINISHED'),
     'gx.sweep.failed': count('FAILED'),
     'gx.sweep.unfinished': String(record.trials.length - Number(count('FINISHED')) - Number(count('FAILED'))),
+    'gx.sweep.metric': record.metric,
     ...(ranked[0] && { 'gx.sweep.best_trial': String(ranked[0].trial.index) }),
+    ...(ranked[0]?.trial.runId && { 'gx.sweep.best_run_id': ranked[0].trial.runId }),
   });
   if (ranked[0]) {
     await tracker.logMetrics([

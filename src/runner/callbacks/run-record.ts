@@ -12,6 +12,8 @@ import type { Callback } from './callback.js';
 
 export interface RunRecordOptions {
   runId: string;
+  /** The MLflow run's name: what `gx report` calls the run. */
+  runName: string;
   runDir: string;
   /** The experiment as it runs (--max-steps applied), saved as the run's experiment.yaml: it repeats the run. */
   experiment: ResolvedExperiment;
@@ -26,10 +28,11 @@ export interface RunRecordOptions {
  * The run's own record: run.json (RUNNING, then FINISHED, STOPPED or FAILED with the error), experiment.yaml, the
  * artifacts, and the end of the MLflow run (FAILED with gx.error). Listed last: the run ends after everything else.
  */
-export function runRecord({ runId, runDir, experiment, backend, tracker, stopped, warn }: RunRecordOptions) {
+export function runRecord({ runId, runName, runDir, experiment, backend, tracker, stopped, warn }: RunRecordOptions) {
   const record = {
     id: runId,
     name: experiment.name,
+    runName,
     backend,
     ...(backend === 'tensorflow' && { backendLibrary: describeNative() }),
     gx: gxVersion,
