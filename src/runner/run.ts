@@ -10,6 +10,7 @@ import { describeSystemError } from '../system-errors.js';
 import type { Tracker } from '../tracking/tracker.js';
 import type { Callback } from './callbacks/callback.js';
 import { checkpoints } from './callbacks/checkpoints.js';
+import { datasetInput } from './callbacks/dataset-input.js';
 import { diskReserve } from './callbacks/disk-reserve.js';
 import { divergenceGuard } from './callbacks/divergence-guard.js';
 import { evaluation } from './callbacks/evaluation.js';
@@ -170,6 +171,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
       ? [progress({ data, train: trainConfig, gan, sideEffects: evaluations ? [evaluations, samples] : [samples] })]
       : []),
     log,
+    datasetInput({ data, tracker, resumed }),
     divergenceGuard(),
     ...(evaluations ? [evaluations.callback] : []),
     samples.callback,

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
@@ -10,7 +11,7 @@ import { GxError } from '../errors.js';
 import { reportOfSweep } from '../report/run-folder-runs.js';
 import { writeReport } from '../report/write-report.js';
 import { newRunId, runsDir } from '../runner/run-folder.js';
-import { resumeTracking, startTracking } from '../tracking/open.js';
+import { recordedStore, resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
 import { sweepTrials } from './plan.js';
@@ -72,6 +73,7 @@ export async function runSweep(file: string, overrides: readonly string[], optio
     warnOf(options),
   );
   await tracker.logParams(sweepParams(base));
+  await parentCreated(tracker, warnOf(options));
   const record: SweepRecord = {
     id,
     experiment: resolve(file),
@@ -222,6 +224,22 @@ function parentName(name: string, trials: readonly Trial[]): string {
     `${name} sweep`,
     paths.map((path) => [path, [...new Set(trials.map((trial) => trial.values[path]))]]),
   );
+}
+
+/** How long a sweep waits for a slow server to create its parent run before it starts the trials. */
+const PARENT_PATIENCE_MS = 60_000;
+
+/**
+ * The trials nest under the parent by its run id (mlflow.parentRunId): a server slower than a run's own patience
+ * (a busy machine, a server just started) gets longer to create the parent before the first trial starts. One that
+ * cannot be reached does not hold the sweep: its trials run unnested, and the record waits on disk.
+ */
+async function parentCreated(tracker: Tracker, warn: (line: string) => void) {
+  if (recordedStore(tracker.store).kind !== 'server') return;
+  for (const deadline = Date.now() + PARENT_PATIENCE_MS; tracker.runId === undefined && Date.now() < deadline; )
+    await sleep(200);
+  if (tracker.runId === undefined)
+    warn(`the MLflow parent run is not created yet: the trials will not be nested under it in ${tracker.store}`);
 }
 
 function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {

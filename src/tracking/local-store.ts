@@ -117,6 +117,10 @@ function localTracker(root: string, folder: string, runId: string, experimentId:
         await writeFile(join(folder, 'artifacts', 'images', name), bytes);
       await writeKeys('tag', { [LOGGED_IMAGES_TAG]: 'True' });
     },
+    // MLflow's file store keeps datasets and logged models in layouts of their own, which gx does not write: the
+    // model is the run's model/ artifact.
+    logDataset: async () => {},
+    logModel: async () => {},
     async end(status) {
       const meta = parse(await readFile(join(folder, 'meta.yaml'), 'utf8'));
       await writeFileAtomic(

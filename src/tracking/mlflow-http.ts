@@ -80,8 +80,8 @@ export interface CallOptions {
 export interface MlflowHttp {
   /** The server's root, without a trailing slash and without a login. */
   readonly uri: string;
-  /** Calls /api/2.0/mlflow/<endpoint>: GET with `body` as the query, POST with it as JSON. */
-  call<T>(method: 'GET' | 'POST', endpoint: string, body?: object, options?: CallOptions): Promise<T>;
+  /** Calls /api/2.0/mlflow/<endpoint>: GET with `body` as the query, POST and PATCH with it as JSON. */
+  call<T>(method: 'GET' | 'POST' | 'PATCH', endpoint: string, body?: object, options?: CallOptions): Promise<T>;
   /** Uploads bytes through the server's artifact proxy: /api/2.0/mlflow-artifacts/artifacts/<path>. */
   upload(path: string, bytes: Uint8Array, options?: CallOptions): Promise<void>;
   /** Downloads an artifact's bytes through the server's artifact proxy. */
@@ -130,7 +130,7 @@ export function connectMlflow(
       : env.MLFLOW_TRACKING_TOKEN && `Bearer ${env.MLFLOW_TRACKING_TOKEN}`;
 
   async function send(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
     url: string,
     body: string | Uint8Array | undefined,
     { retries = policy.retries, signal }: CallOptions = {},
@@ -146,7 +146,7 @@ export function connectMlflow(
           signal,
           headers: {
             ...(auth && { authorization: auth }),
-            ...(method === 'POST' && { 'content-type': 'application/json' }),
+            ...((method === 'POST' || method === 'PATCH') && { 'content-type': 'application/json' }),
             ...(method === 'PUT' && { 'content-type': 'application/octet-stream' }),
           },
         });
@@ -174,7 +174,7 @@ export function connectMlflow(
     async call(method, endpoint, body = {}, options) {
       const url = new URL(`${root}/api/2.0/mlflow/${endpoint}`);
       if (method === 'GET') for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
-      const bytes = await send(method, url.href, method === 'POST' ? JSON.stringify(body) : undefined, options);
+      const bytes = await send(method, url.href, method === 'GET' ? undefined : JSON.stringify(body), options);
       const text = Buffer.from(bytes).toString('utf8');
       return text === '' ? ({} as never) : JSON.parse(text);
     },

@@ -73,5 +73,7 @@ const untracked: Tracker = {
   logMetrics: async () => {},
   logArtifact: async () => {},
   logImage: async () => {},
+  logDataset: async () => {},
+  logModel: async () => {},
   end: async () => {},
 };

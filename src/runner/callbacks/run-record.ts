@@ -5,6 +5,7 @@ import { describeNative } from '../../backend/select.js';
 import type { ResolvedExperiment } from '../../config/experiment.js';
 import { shareable } from '../../config/shareable.js';
 import { describeSystemError } from '../../system-errors.js';
+import { experimentParams } from '../../tracking/params.js';
 import type { Tracker } from '../../tracking/tracker.js';
 import { gxVersion } from '../../version.js';
 import { bestEffort } from './best-effort.js';
@@ -56,6 +57,14 @@ export function runRecord({ runId, runName, runDir, experiment, backend, tracker
     async onRunEnd(state) {
       for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
         await tracker.logArtifact(join(runDir, artifact));
+      // The generator also as an MLflow 3 LoggedModel: the runs table's Models column, with the run's settings.
+      const params = experimentParams(experiment);
+      await tracker.logModel(join(runDir, 'model'), {
+        name: 'generator',
+        modelType: 'tfjs-layers',
+        step: state.step,
+        params,
+      });
       status = stopped() ? 'STOPPED' : 'FINISHED';
       await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');
       record.tracking.runId = tracker.runId;
