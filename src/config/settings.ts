@@ -47,6 +47,7 @@ export function shortPath(path: string, paths: readonly string[]): string {
 }
 
 function valueText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(valueText).join(',')}]`;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
