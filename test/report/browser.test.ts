@@ -118,8 +118,12 @@ describe('the report and the MLflow UI in a browser', {
   });
 
   it("opens MLflow's runs table from the link gx prints, with the runs named by what they vary", async () => {
+    const ui = gx(['ui', 'browser'], { env: { MLFLOW_TRACKING_URI: server.uri } });
+    assert.equal(ui.status, 0, ui.stderr);
+    const link = ui.stdout.trim().split(': ').at(-1) as string;
+    assert.equal(link, `${server.uri}/#/experiments/${experimentId}/runs`);
     const { page, errors } = await openPage();
-    await page.goto(`${server.uri}/#/experiments/${experimentId}/runs`);
+    await page.goto(link);
     // The parent, named by what the sweep varies; its trials nested under it, each named by its value.
     await page.getByText('browser sweep loss=[standard,lsgan]').waitFor({ timeout: 60_000 });
     await page.click('button[data-component-id*="runnamecellrenderer"]');

@@ -152,6 +152,18 @@ describe('gx sweep', () => {
     assert.match(report, new RegExp(`1\\. lrsweep lr=${best.values['train.optimizer.g.lr']}<`));
     const csv = readFileSync(join(sweep.sweepDir, 'trials.csv'), 'utf8').trim().split('\n');
     assert.equal(csv.length, 4);
+
+    // The same runs read back from the server (`gx report --experiment`): the trained runs, each with its grid.
+    const fromServer = gx(['report', '--experiment', 'lrsweep', '-o', 'server.html', '--json'], {
+      cwd: dir,
+      env: { MLFLOW_TRACKING_URI: server.uri },
+    });
+    assert.equal(fromServer.status, 0, fromServer.stderr);
+    assert.equal(JSON.parse(fromServer.stdout).runs, 3);
+    const page = readFileSync(join(dir, 'server.html'), 'utf8');
+    assert.equal(page.match(/<img class="grid" src="data:image\/png;base64,/g)?.length, 3);
+    for (const trial of sweep.trials) assert.ok(page.includes(`lrsweep lr=${trial.values['train.optimizer.g.lr']}<`));
+    assert.match(page, /<svg[^>]*class="marks"[\s\S]*FID \(lower is better\)/);
   });
 
   it('records a diverging trial FAILED and finishes the others', () => {

@@ -139,10 +139,10 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
 
     // With MLflow on the PATH, `gx ui` serves the store: MLflow's own server lists both runs.
     const port = await freePort();
-    const ui = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), 'ui', '--port', String(port)], {
+    const ui = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), 'ui', 'tiny', '--port', String(port)], {
       cwd: dir,
       detached: true,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'ignore'],
       env: { ...process.env, PATH: `${dirname(mlflowPython())}:${process.env.PATH}`, MLFLOW_TRACKING_URI: '' },
     });
     try {
@@ -164,6 +164,14 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
           ).runs;
       }
       assert.equal(runs?.length, 2);
+      // The link opens the experiment's runs table (MLflow 3 opens an experiment on its GenAI overview otherwise).
+      let printed = '';
+      ui.stdout?.on('data', (chunk) => (printed += chunk));
+      for (const deadline = Date.now() + 5000; !printed.includes('\n') && Date.now() < deadline; ) await sleep(100);
+      assert.match(
+        printed,
+        new RegExp(`: http://127\\.0\\.0\\.1:${port}/#/experiments/\\d+/runs \\(Ctrl-C stops it\\)`),
+      );
     } finally {
       if (ui.pid) process.kill(-ui.pid, 'SIGKILL');
     }
