@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
+import { gridsInOrder } from '../runner/sample-index.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { rankTrials } from '../sweep/summary.js';
 import { experimentParams } from '../tracking/params.js';
@@ -67,23 +68,30 @@ export async function reportOfSweep(record: SweepRecord): Promise<Report> {
 }
 
 /**
- * The run's sample grids with the step each was drawn at: `step-NNNNNN.png` says it; `epoch-NNNN.png` was drawn at
- * the last step of that epoch, which history.jsonl tells (its lines carry the 0-based epoch under way).
+ * The run's sample grids with the step each was drawn at, as samples/grids.jsonl lists them. A run written before
+ * that index: `step-NNNNNN.png` says its step, and `epoch-NNNN.png` was drawn at the last step of that epoch, which
+ * history.jsonl tells (its lines carry the 0-based epoch under way).
  */
 async function gridsOf(runDir: string, history: Record<string, number>[]): Promise<Grid[]> {
   const folder = join(runDir, 'samples');
-  const names = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith('.png'));
-  const lastStepOf = (epoch: number) =>
-    history.reduce((last, line) => (line.epoch === epoch - 1 ? Math.max(last, line.step) : last), -1);
-  const grids: Grid[] = [];
-  for (const name of names) {
-    const step = /^step-(\d+)\.png$/.exec(name)?.[1];
-    const epoch = /^epoch-(\d+)\.png$/.exec(name)?.[1];
-    const at = step !== undefined ? Number(step) : epoch !== undefined ? lastStepOf(Number(epoch)) : -1;
-    if (at >= 0) grids.push({ step: at, png: await readFile(join(folder, name)) });
+  let files = await gridsInOrder(folder);
+  if (files.length === 0) {
+    const names = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith('.png'));
+    const lastStepOf = (epoch: number) =>
+      history.reduce((last, line) => (line.epoch === epoch - 1 ? Math.max(last, line.step) : last), -1);
+    files = names.map((name) => {
+      const step = /^step-(\d+)\.png$/.exec(name)?.[1];
+      const epoch = /^epoch-(\d+)\.png$/.exec(name)?.[1];
+      const at = step !== undefined ? Number(step) : epoch !== undefined ? lastStepOf(Number(epoch)) : -1;
+      return { step: at, file: join(folder, name) };
+    });
   }
-  // One grid per step (the end of the last epoch is also the run's end).
-  const byStep = new Map(grids.sort((a, b) => a.step - b.step).map((grid) => [grid.step, grid]));
+  // One grid per step (the end of the last epoch is also the run's end); a file gone since is passed over.
+  const byStep = new Map<number, Grid>();
+  for (const { step, file } of files.filter(({ step }) => step >= 0).sort((a, b) => a.step - b.step)) {
+    const png = await readFile(file).catch(() => undefined);
+    if (png) byStep.set(step, { step, png });
+  }
   return [...byStep.values()];
 }
 

@@ -6,7 +6,6 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { SweepRecord } from '../../src/sweep/sweep.js';
 import { chromiumPath, launchChromium } from '../helpers/chromium.js';
-import { cacheWithQuickClassifier } from '../helpers/classifier.js';
 import { gx, tempDir } from '../helpers/cli.js';
 import { tinyIn } from '../helpers/experiments.js';
 import { type MlflowServer, mlflowApi, startMlflowServer } from '../helpers/mlflow-server.js';
@@ -30,7 +29,6 @@ describe('the report and the MLflow UI in a browser', {
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     server = await startMlflowServer();
-    const { cache } = await cacheWithQuickClassifier();
     // Two trials of 10 steps: a grid after the first epoch (step 8) and at the end, FID every 5 steps.
     const dir = tinyIn('browser', 'eval: { every: 0, every_steps: 5, samples: 100, metrics: [fid, class_accuracy] }\n');
     const result = gx(
@@ -45,7 +43,7 @@ describe('the report and the MLflow UI in a browser', {
         'wasm',
         '--json',
       ],
-      { cwd: dir, env: { MLFLOW_TRACKING_URI: server.uri, GX_CACHE_DIR: cache } },
+      { cwd: dir, env: { MLFLOW_TRACKING_URI: server.uri } },
     );
     assert.equal(result.status, 0, result.stderr);
     sweep = JSON.parse(result.stdout);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SweepRecord } from '../../src/sweep/sweep.js';
-import { cacheWithQuickClassifier } from '../helpers/classifier.js';
 import { gx, repoRoot } from '../helpers/cli.js';
 import { tinyIn } from '../helpers/experiments.js';
 import { type MlflowServer, mlflowApi, startMlflowServer } from '../helpers/mlflow-server.js';
@@ -30,10 +29,8 @@ const asRecord = <V>(pairs: Pair<V>[] = []) => Object.fromEntries(pairs.map(({ k
 
 describe('gx sweep', () => {
   let server: MlflowServer;
-  let cache: string;
   before(async () => {
     server = await startMlflowServer();
-    ({ cache } = await cacheWithQuickClassifier());
   });
   after(() => server?.stop());
 
@@ -46,7 +43,7 @@ describe('gx sweep', () => {
   };
 
   it('records a 3-point lr sweep as a parent run with three nested children on an MLflow server', async () => {
-    // Evaluated with FID and class accuracy: the trials are ranked by FID (a quick classifier, see helpers).
+    // Evaluated with FID and class accuracy (gx's shipped classifier): the trials are ranked by FID.
     const dir = tinyIn('lrsweep', 'eval: { every: 0, samples: 100, metrics: [fid, class_accuracy] }\n');
     const result = gx(
       [
@@ -60,7 +57,7 @@ describe('gx sweep', () => {
         'wasm',
         '--json',
       ],
-      { cwd: dir, env: { MLFLOW_TRACKING_URI: server.uri, GX_CACHE_DIR: cache } },
+      { cwd: dir, env: { MLFLOW_TRACKING_URI: server.uri } },
     );
     assert.equal(result.status, 0, result.stderr);
     const sweep = JSON.parse(result.stdout) as SweepRecord & { sweepDir: string };
