@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
-import { differingSettings, runName } from '../config/settings.js';
+import { changedSettings, runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
 import { describeModels } from '../runner/describe-models.js';
@@ -89,13 +89,17 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       }
       return { experiment: shareable(experiment), models };
     }
-    // Named by what differs from the file (--set, --max-steps): `quickstart loss=lsgan`.
-    // (A file that is only whole with its --set values is compared with the run itself: no difference named.)
+    // Named by what the command line changes in the file (--set, --max-steps): `quickstart loss=lsgan`. (A file
+    // that is only whole with its --set values is compared with the run itself: no change named.)
     const asFiled = await loadExperiment(args.file as string).catch(() => experiment);
     const maxSteps = flags['max-steps'];
     const ran =
       maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
-    options.runName = experiment.tracking.run_name ?? runName(experiment.name, differingSettings(asFiled, ran));
+    const paths = [
+      ...flags.set.map((expression) => expression.slice(0, expression.indexOf('=')).trim()),
+      'train.max_steps',
+    ];
+    options.runName = experiment.tracking.run_name ?? runName(experiment.name, changedSettings(asFiled, ran, paths));
     return this.report(
       await runExperiment(
         experiment,

@@ -13,14 +13,20 @@ export function settingsOf(experiment: ResolvedExperiment): Record<string, unkno
   return flatten(settings);
 }
 
-/** The settings whose values differ between two experiments (a path set in only one counts), in `to`'s order. */
-export function differingSettings(from: ResolvedExperiment, to: ResolvedExperiment): [string, unknown][] {
-  const before = settingsOf(from);
-  const after = settingsOf(to);
-  const paths = [...new Set([...Object.keys(after), ...Object.keys(before)])];
-  return paths
-    .filter((path) => JSON.stringify(before[path]) !== JSON.stringify(after[path]))
-    .map((path) => [path, after[path]]);
+/**
+ * The settings given on the command line (`--set` paths, `train.max_steps` for --max-steps) whose values in `run`
+ * differ from `file`'s, in the order given: what names a run. The defaults a changed `type` brings are not named.
+ */
+export function changedSettings(
+  file: ResolvedExperiment,
+  run: ResolvedExperiment,
+  paths: readonly string[],
+): [string, unknown][] {
+  const valueAt = (experiment: ResolvedExperiment, path: string) =>
+    path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], experiment);
+  return [...new Set(paths)]
+    .filter((path) => JSON.stringify(valueAt(file, path)) !== JSON.stringify(valueAt(run, path)))
+    .map((path) => [path, valueAt(run, path)]);
 }
 
 /**

@@ -80,8 +80,16 @@ export async function runExperiment(experiment: ResolvedExperiment, options: Run
 export async function resumeRun(run: string, options: RunOptions = {}): Promise<RunResult> {
   const runDir = await findRun(run, options.runsDir);
   const experiment = await loadExperiment(join(runDir, 'experiment.yaml'));
-  const { id, tracking } = await readRunRecord(runDir);
-  return execute(experiment, id, runDir, join(runDir, 'checkpoint'), options, tracking);
+  const { id, tracking, runName } = await readRunRecord(runDir);
+  // The MLflow run keeps its name; run.json too.
+  return execute(
+    experiment,
+    id,
+    runDir,
+    join(runDir, 'checkpoint'),
+    { ...options, runName: options.runName ?? runName },
+    tracking,
+  );
 }
 
 async function execute(

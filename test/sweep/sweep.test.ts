@@ -217,6 +217,11 @@ describe('gx sweep', () => {
       done.trials.slice(0, 2).map((t) => t.runDir),
       stopped.trials.slice(0, 2).map((t) => t.runDir),
     );
+    // A trial resumed from its checkpoint keeps its name.
+    for (const trial of done.trials) {
+      const { runName } = JSON.parse(readFileSync(join(trial.runDir as string, 'run.json'), 'utf8'));
+      assert.equal(runName, `halt lr=${trial.values['train.optimizer.g.lr']}`);
+    }
     // One run per trial: a stopped trial went on in its own folder, none ran twice.
     const trialFolders = readdirSync(join(sweepDir, 'trials')).filter((name) => !/\.(yaml|log)$/.test(name));
     assert.deepEqual(
