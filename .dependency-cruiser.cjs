@@ -11,7 +11,7 @@ const layers = [
   ['config', '^src/config/'],
   ['models', '^src/models/'],
   ['runner, eval, tracking', '^src/(runner|eval|tracking)/'],
-  ['sweep', '^src/sweep/'],
+  ['sweep, report', '^src/(sweep|report)/'],
   ['commands', '^src/(commands/|cli/|index[.]ts$)'],
 ];
 

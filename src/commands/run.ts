@@ -3,11 +3,13 @@ import { stringify } from 'yaml';
 import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { loadExperiment } from '../config/load.js';
+import { changedSettings, runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
 import { describeModels } from '../runner/describe-models.js';
 import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
 import { recordedStore } from '../tracking/open.js';
+import { runsTableUrl } from '../tracking/ui-links.js';
 
 export default class Run extends GxCommand {
   static override summary = 'Train one experiment';
@@ -87,6 +89,17 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       }
       return { experiment: shareable(experiment), models };
     }
+    // Named by what the command line changes in the file (--set, --max-steps): `quickstart loss=lsgan`. (A file
+    // that is only whole with its --set values is compared with the run itself: no change named.)
+    const asFiled = await loadExperiment(args.file as string).catch(() => experiment);
+    const maxSteps = flags['max-steps'];
+    const ran =
+      maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
+    const paths = [
+      ...flags.set.map((expression) => expression.slice(0, expression.indexOf('=')).trim()),
+      'train.max_steps',
+    ];
+    options.runName = experiment.tracking.run_name ?? runName(experiment.name, changedSettings(asFiled, ran, paths));
     return this.report(
       await runExperiment(
         experiment,
@@ -103,9 +116,12 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       `${result.status === 'FINISHED' ? 'finished' : 'stopped'}: run ${result.runId} (${result.state.step} steps on ${result.backend})`,
     );
     this.log(`  ${result.runDir}`);
-    const { store, runId } = result.tracking;
-    if (recordedStore(store).kind === 'none') this.log('  not tracked (tracking.enabled: false)');
+    const { store, runId, experimentId } = result.tracking;
+    const kind = recordedStore(store).kind;
+    if (kind === 'none') this.log('  not tracked (tracking.enabled: false)');
     else if (runId === undefined) this.log(`  not in MLflow yet: \`gx sync ${result.runDir}\` sends it to ${store}`);
+    else if (kind === 'server' && experimentId !== undefined)
+      this.log(`  MLflow run ${runId}, in the runs table: ${runsTableUrl(store, experimentId)}`);
     else this.log(`  MLflow run ${runId} in ${store}; see it with: gx ui`);
     if (result.status !== 'FINISHED') {
       this.log(`  continue with: gx run --resume ${result.runDir}`);

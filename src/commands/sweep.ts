@@ -6,6 +6,8 @@ import { GxError } from '../errors.js';
 import { comparisonRows } from '../sweep/summary.js';
 import { resumeSweep, runSweep, type SweepOptions, sweepTrials } from '../sweep/sweep.js';
 import { paramAsOverride } from '../sweep/trials.js';
+import { recordedStore } from '../tracking/open.js';
+import { runsTableUrl } from '../tracking/ui-links.js';
 
 export default class Sweep extends GxCommand {
   static override summary = 'Train an experiment many times over a grid or random draws of its settings';
@@ -35,7 +37,10 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
     count: Flags.integer({ description: 'Trials drawn by --method random', min: 1 }),
     seed: Flags.integer({ description: 'Seeds the random draws', min: 0 }),
     jobs: Flags.integer({ char: 'j', description: 'Trials at once, each in its own process', default: 1, min: 1 }),
-    metric: Flags.string({ description: 'Ranks the trials by this metric, its last value (default g_loss)' }),
+    metric: Flags.string({
+      description:
+        'Ranks the trials by this metric, its last value (default fid when the experiment is evaluated with it, else g_loss)',
+    }),
     mode: Flags.string({
       description: 'Whether lower (default) or higher --metric is better',
       options: ['min', 'max'],
@@ -110,8 +115,10 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       : await runSweep(args.file as string, overrides, options);
     this.log(formatTable(comparisonRows(result.record)));
     this.log(`\nsweep ${result.record.id}: ${result.sweepDir}`);
-    if (result.record.parent.runId)
-      this.log(`MLflow parent run ${result.record.parent.runId} in ${result.record.parent.store}`);
+    const { store, runId, experimentId } = result.record.parent;
+    if (runId && experimentId && recordedStore(store).kind === 'server')
+      this.log(`MLflow parent run ${runId}, in the runs table: ${runsTableUrl(store, experimentId)}`);
+    else if (runId) this.log(`MLflow parent run ${runId} in ${store}; see it with: gx ui`);
     if (!result.complete) {
       this.log(`continue with: gx sweep --resume ${result.sweepDir}`);
       process.exitCode = 130;

@@ -1,19 +1,23 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
 import { GxError } from '../errors.js';
 import { trackingStore } from '../tracking/open.js';
+import { experimentIdOf } from '../tracking/run-list.js';
+import { runsTableUrl } from '../tracking/ui-links.js';
 
 export default class Ui extends GxCommand {
   static override summary = 'Open the MLflow UI on the configured store';
   static override description =
-    "With an MLflow server configured ($MLFLOW_TRACKING_URI or --tracking-uri), its UI is the server's address. With the local store (./mlruns), this starts `mlflow ui` on it when MLflow is installed (pip install mlflow), and otherwise says how.";
+    "With an MLflow server configured ($MLFLOW_TRACKING_URI or --tracking-uri), its UI is the server's address. With the local store (./mlruns), this starts `mlflow ui` on it when MLflow is installed (pip install mlflow), and otherwise says how. Given an experiment, the link opens its runs table (MLflow 3 opens an experiment on its GenAI overview otherwise).";
   static override examples = [
     '<%= config.bin %> ui',
+    '<%= config.bin %> ui quickstart',
     '<%= config.bin %> ui --port 5001',
     '<%= config.bin %> ui --print',
   ];
+  static override args = { experiment: Args.string({ description: 'Open the runs table of this MLflow experiment' }) };
   static override flags = {
     'tracking-uri': Flags.string({ description: 'MLflow server or local store', env: 'MLFLOW_TRACKING_URI' }),
     port: Flags.integer({ description: 'Port for the local UI', default: 5000 }),
@@ -21,10 +25,12 @@ export default class Ui extends GxCommand {
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Ui);
+    const { args, flags } = await this.parse(Ui);
     const store = trackingStore({ uri: flags['tracking-uri'] });
+    const page = async (root: string) =>
+      args.experiment === undefined ? root : runsTableUrl(root, await experimentIdOf(store, args.experiment));
     if (store.kind === 'server') {
-      this.log(`the MLflow UI is the server's own: ${store.uri}`);
+      this.log(`the MLflow UI is the server's own: ${await page(store.uri)}`);
       return;
     }
     const folder = resolve(store.folder);
@@ -41,7 +47,7 @@ export default class Ui extends GxCommand {
         `pip install mlflow, then: ${command}`,
       );
     }
-    this.log(`MLflow UI on ${folder}: http://127.0.0.1:${flags.port} (Ctrl-C stops it)`);
+    this.log(`MLflow UI on ${folder}: ${await page(`http://127.0.0.1:${flags.port}`)} (Ctrl-C stops it)`);
     const ui = spawn('mlflow', ['ui', '--backend-store-uri', folder, '--port', String(flags.port)], {
       stdio: 'inherit',
       env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true' },

@@ -1,14 +1,11 @@
 import type { JsonSchema } from '../core/json-schema.js';
 import { MAX_KEY_LENGTH, MLFLOW_KEY_PATTERN } from '../mlflow-names.js';
 
-/**
- * A key of tracking.tags: a tag key MLflow takes, which is also logged as the param `tracking.tags.<key>` (params
- * are keys too: the prefix counts against MLflow's 250 characters). Keys become file names in a local store.
- */
+/** A key of tracking.tags: a tag key MLflow takes. Keys become file names in a local store. */
 export const tagKeySchema: JsonSchema = {
   type: 'string',
   pattern: MLFLOW_KEY_PATTERN,
-  maxLength: MAX_KEY_LENGTH - 'tracking.tags.'.length,
+  maxLength: MAX_KEY_LENGTH,
 };
 
 /** The experiment's tracking: section. */

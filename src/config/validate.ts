@@ -84,9 +84,7 @@ function keyProblem(error: ErrorObject, path: KeyPath, where: string): Problem {
   const shown = JSON.stringify(key);
   let why = `does not match ${String((error.params as { pattern?: string }).pattern ?? 'the key pattern')}`;
   if (error.parentSchema === tagKeySchema) {
-    why =
-      mlflowKeyProblem(key) ??
-      `is ${[...key].length} characters long: as the param tracking.tags.${key} it would be over MLflow's limit of 250`;
+    why = mlflowKeyProblem(key) ?? `is ${[...key].length} characters long, over MLflow's limit of 250`;
     why = `is not a key MLflow accepts: it ${why}`;
   }
   return { path: [...path, key], atKey: true, message: `${where} key ${shown} ${why}` };

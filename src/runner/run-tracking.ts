@@ -11,10 +11,13 @@ import { gxVersion } from '../version.js';
 
 /** What names a run and says how to reach its user. */
 export interface RunIdentity {
+  /** The experiment as it runs (--max-steps applied): the run page's note shows it. */
   experiment: ResolvedExperiment;
-  /** The experiment as written (before --max-steps): the run page's note shows it. */
-  original: ResolvedExperiment;
   runId: string;
+  /** The MLflow run's name: tracking.run_name, else what the caller named it (see config/settings.ts). */
+  runName: string;
+  /** Bookkeeping tags from the caller (a sweep's: gx.sweep, gx.trial, mlflow.parentRunId). */
+  tags: Record<string, string>;
   runDir: string;
   backend: string;
   warn: (line: string) => void;
@@ -26,21 +29,25 @@ export async function openTracking(
   previousTracking?: { store: string; runId?: string },
   stop?: AbortSignal,
 ): Promise<Tracker> {
-  const { experiment, original, runId, runDir, backend, warn } = run;
+  const { experiment, runDir, backend, warn } = run;
   try {
-    return previousTracking
-      ? await resumeTracking(previousTracking, runDir, warn)
-      : await startTracking(
-          experiment.tracking,
-          {
-            experiment: experiment.tracking.experiment ?? experiment.name,
-            runName: experiment.tracking.run_name ?? runId,
-            tags: systemTags(shareable(original), runDir, backend),
-            folder: runDir,
-            stop,
-          },
-          warn,
-        );
+    if (previousTracking) {
+      const tracker = await resumeTracking(previousTracking, runDir, warn);
+      // A resume may go on to another --max-steps: the note shows the experiment as it now runs.
+      await tracker.setTags({ 'mlflow.note.content': note(shareable(experiment)) });
+      return tracker;
+    }
+    return await startTracking(
+      experiment.tracking,
+      {
+        experiment: experiment.tracking.experiment ?? experiment.name,
+        runName: run.runName,
+        tags: { ...systemTags(shareable(experiment), runDir, backend), ...run.tags },
+        folder: runDir,
+        stop,
+      },
+      warn,
+    );
   } catch (error) {
     // Refused before anything was trained (a bad URI, wrong credentials, a broken store); execute() removes the
     // folder of a new run.
@@ -73,8 +80,7 @@ async function brokenMetaFile(store: string): Promise<string | undefined> {
 function systemTags(experiment: ResolvedExperiment, runDir: string, backend: string): Record<string, string> {
   return {
     'mlflow.source.name': `gx run ${experiment.name}`,
-    // The run page shows this note: the whole resolved experiment.
-    'mlflow.note.content': `${experiment.description ?? ''}\n\n\`\`\`yaml\n${stringify(experiment)}\`\`\`\n`,
+    'mlflow.note.content': note(experiment),
     'gx.version': gxVersion,
     'gx.backend': backend,
     ...(backend === 'tensorflow' && { 'gx.backend.library': describeNative() }),
@@ -82,4 +88,9 @@ function systemTags(experiment: ResolvedExperiment, runDir: string, backend: str
     'gx.run_dir': runDir,
     ...experiment.tracking.tags,
   };
+}
+
+/** The run page shows this note: the experiment's description and the whole resolved experiment as it ran. */
+function note(experiment: ResolvedExperiment): string {
+  return `${experiment.description ?? ''}\n\n\`\`\`yaml\n${stringify(experiment)}\`\`\`\n`;
 }

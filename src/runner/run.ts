@@ -10,6 +10,7 @@ import { describeSystemError } from '../system-errors.js';
 import type { Tracker } from '../tracking/tracker.js';
 import type { Callback } from './callbacks/callback.js';
 import { checkpoints } from './callbacks/checkpoints.js';
+import { datasetInput } from './callbacks/dataset-input.js';
 import { diskReserve } from './callbacks/disk-reserve.js';
 import { divergenceGuard } from './callbacks/divergence-guard.js';
 import { evaluation } from './callbacks/evaluation.js';
@@ -46,6 +47,13 @@ export interface RunOptions {
   warn?: (line: string) => void;
   /** Aborted when the user asks to stop: gx stops waiting for the tracking server to create the run. */
   stop?: AbortSignal;
+  /**
+   * The MLflow run's name (default: tracking.run_name, else the experiment's name); `gx run` and `gx sweep` name a
+   * run by what differs from its file (config/settings.ts).
+   */
+  runName?: string;
+  /** Bookkeeping tags for the MLflow run, beside gx's own (a sweep's trial: gx.sweep, gx.trial, mlflow.parentRunId). */
+  tags?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -58,8 +66,8 @@ export interface RunResult {
   metrics: StepMetrics;
   /** The final generator, in the TensorFlow.js layers format. */
   modelDir: string;
-  /** The MLflow run that records this one: the local store's folder or the server's URL, and the run's id. */
-  tracking: { store: string; runId?: string };
+  /** The MLflow run that records this one: the local store's folder or the server's URL, the run's id, its experiment's. */
+  tracking: { store: string; runId?: string; experimentId?: string };
 }
 
 /** Trains an experiment from scratch in a new run folder. */
@@ -72,19 +80,27 @@ export async function runExperiment(experiment: ResolvedExperiment, options: Run
 export async function resumeRun(run: string, options: RunOptions = {}): Promise<RunResult> {
   const runDir = await findRun(run, options.runsDir);
   const experiment = await loadExperiment(join(runDir, 'experiment.yaml'));
-  const { id, tracking } = await readRunRecord(runDir);
-  return execute(experiment, id, runDir, join(runDir, 'checkpoint'), options, tracking);
+  const { id, tracking, runName } = await readRunRecord(runDir);
+  // The MLflow run keeps its name; run.json too.
+  return execute(
+    experiment,
+    id,
+    runDir,
+    join(runDir, 'checkpoint'),
+    { ...options, runName: options.runName ?? runName },
+    tracking,
+  );
 }
 
 async function execute(
-  original: ResolvedExperiment,
+  asWritten: ResolvedExperiment,
   runId: string,
   runDir: string,
   checkpointDir: string | undefined,
   options: RunOptions,
   previousTracking?: { store: string; runId?: string },
 ): Promise<RunResult> {
-  const experiment = withMaxSteps(original, options.maxSteps);
+  const experiment = withMaxSteps(asWritten, options.maxSteps);
   const requestedBackend = options.backend ?? experiment.runtime.backend;
   const backend = await selectBackend(requestedBackend);
   const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
@@ -105,7 +121,9 @@ async function execute(
       // The steps after the checkpoint are trained again: their first record goes, they are recorded anew.
       for (const record of ['history.jsonl', 'eval.jsonl']) await truncateRecord(join(runDir, record), state.step);
     }
-    const run = { experiment, original, runId, runDir, backend, warn, resumed: previousTracking !== undefined };
+    const runName = options.runName ?? experiment.tracking.run_name ?? experiment.name;
+    const tags = options.tags ?? {};
+    const run = { experiment, runId, runName, tags, runDir, backend, warn, resumed: previousTracking !== undefined };
     const tracker = await openTracking(run, previousTracking, options.stop);
     tracked = true;
     return await trainAndRecord({ ...run, gan, state, tracker, releaseReserve }, options, data);
@@ -161,6 +179,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
       ? [progress({ data, train: trainConfig, gan, sideEffects: evaluations ? [evaluations, samples] : [samples] })]
       : []),
     log,
+    datasetInput({ data, tracker, resumed }),
     divergenceGuard(),
     ...(evaluations ? [evaluations.callback] : []),
     samples.callback,

@@ -17,6 +17,6 @@ export interface SweepRecord {
   experiment: string;
   metric: string;
   mode: 'min' | 'max';
-  parent: { store: string; runId?: string };
+  parent: { store: string; runId?: string; experimentId?: string };
   trials: TrialRecord[];
 }

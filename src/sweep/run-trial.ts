@@ -1,13 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
+import { runName } from '../config/settings.js';
 import type { SweepRecord, TrialRecord } from './record.js';
 import type { TrialReply, TrialRequest } from './trial-process.js';
 import type { Trial } from './trials.js';
@@ -35,18 +35,15 @@ export async function runTrial(
   if (!trial.runDir) {
     // A resumed sweep has its plan on disk only: a trial that never started is read back from its file.
     const experiment = planned ?? (await loadExperiment(trialFile(sweepDir, trial)));
-    const tags: Record<string, string> = {
-      ...experiment.tracking.tags,
-      'gx.sweep': record.id,
-      'gx.trial': String(trial.index),
-    };
+    // The sweep's bookkeeping goes into tags, not into the experiment: its params are its settings only.
+    const tags: Record<string, string> = { 'gx.sweep': record.id, 'gx.trial': String(trial.index) };
     if (record.parent.runId) tags['mlflow.parentRunId'] = record.parent.runId;
-    const tagged = { ...experiment, tracking: { ...experiment.tracking, tags } };
-    await writeFile(trialFile(sweepDir, trial), stringify(tagged));
+    // Named by what the trial varies: `quickstart lr=0.0002`.
+    const name = runName(experiment.tracking.run_name ?? experiment.name, Object.entries(trial.values));
     // Each trial's run in a folder of its own, emptied of whatever a start cut short left there.
     const runsDir = join(sweepDir, 'trials', `trial-${pad(trial.index)}`);
     await rm(runsDir, { recursive: true, force: true });
-    request = { experiment: tagged, runsDir, maxSteps, backend };
+    request = { experiment, runsDir, maxSteps, backend, runName: name, tags };
   }
   const log = createWriteStream(join(sweepDir, 'trials', `trial-${pad(trial.index)}.log`), { flags: 'a' });
   // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.

@@ -9,25 +9,39 @@ export function rankTrials(record: SweepRecord): { trial: TrialRecord; value: nu
     .sort((a, b) => sign * (a.value - b.value));
 }
 
-/** Rows of the comparison: one per trial, ranked ones first, with the swept values and the metric. */
+/** Shown beside the ranking metric when the trials have them: what an evaluation says of the samples. */
+const SAMPLE_METRICS = ['fid', 'class_accuracy'];
+
+/**
+ * Rows of the comparison: one per trial, ranked ones first, with the swept values, the metric that ranks them and
+ * the sample metrics (FID, class accuracy) the trials were evaluated with.
+ */
 export function comparisonRows(record: SweepRecord): string[][] {
   const paths = [...new Set(record.trials.flatMap((trial) => Object.keys(trial.values)))];
+  const metrics = [
+    record.metric,
+    ...SAMPLE_METRICS.filter(
+      (key) => key !== record.metric && record.trials.some((t) => t.metrics?.[key] !== undefined),
+    ),
+  ];
   const ranked = rankTrials(record);
   const order = [
     ...ranked.map(({ trial }) => trial),
     ...record.trials.filter((t) => !ranked.some((r) => r.trial === t)),
   ];
   return [
-    ['rank', 'trial', ...paths, 'status', record.metric, 'run'],
+    ['rank', 'trial', ...paths, 'status', ...metrics, 'run'],
     ...order.map((trial) => {
       const rank = ranked.findIndex((r) => r.trial === trial);
-      const value = trial.metrics?.[record.metric];
       return [
         rank < 0 ? '-' : String(rank + 1),
         String(trial.index),
         ...paths.map((path) => String(trial.values[path])),
         trial.status,
-        value === undefined ? '' : String(typeof value === 'number' ? Number(value.toPrecision(5)) : value),
+        ...metrics.map((key) => {
+          const value = trial.metrics?.[key];
+          return value === undefined ? '' : String(typeof value === 'number' ? Number(value.toPrecision(5)) : value);
+        }),
         trial.runId ?? '',
       ];
     }),

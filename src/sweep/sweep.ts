@@ -1,19 +1,24 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
+import { runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
+import { reportOfSweep } from '../report/run-folder-runs.js';
+import { writeReport } from '../report/write-report.js';
 import { newRunId, runsDir } from '../runner/run-folder.js';
-import { resumeTracking, startTracking } from '../tracking/open.js';
+import { recordedStore, resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
 import { sweepTrials } from './plan.js';
 import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
 import { runTrial, trialFile } from './run-trial.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
+import type { Trial } from './trials.js';
 
 export { sweepTrials } from './plan.js';
 export type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
@@ -45,35 +50,36 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   const sweepDir = join(runsDir(options.runsDir), id);
   await mkdir(join(sweepDir, 'trials'), { recursive: true });
   await writeFile(join(sweepDir, 'experiment.yaml'), stringify(shareable(base)));
-  // The plan: each trial's resolved experiment, as it will run (without the sweep section, under its own run
-  // name), kept in memory for its process and written to trial-NNN.yaml for the record and a resume.
+  // The plan: each trial's resolved experiment, as it will run (without the sweep section, with --max-steps), kept
+  // in memory for its process and written to trial-NNN.yaml for the record and a resume.
   const planned = new Map<number, ResolvedExperiment>();
   for (const { trial, experiment } of trials) {
-    const runName = `${base.name} #${trial.index} ${Object.entries(trial.values)
-      .map(([path, value]) => `${path.split('.').slice(-2).join('.')}=${value}`)
-      .join(' ')}`;
-    const { sweep, ...single } = shareable(experiment);
-    planned.set(trial.index, { ...single, tracking: { ...single.tracking, run_name: runName } });
-    await writeFile(trialFile(sweepDir, trial), stringify(planned.get(trial.index)));
+    const { sweep, ...single } = shareable(withMaxSteps(experiment, options.maxSteps));
+    planned.set(trial.index, single);
+    await writeFile(trialFile(sweepDir, trial), stringify(single));
   }
 
   const tracker = await startTracking(
     base.tracking,
     {
       experiment: base.tracking.experiment ?? base.name,
-      runName: id,
+      runName: parentName(
+        base.name,
+        trials.map(({ trial }) => trial),
+      ),
       tags: { ...base.tracking.tags, 'gx.sweep': id, 'mlflow.source.name': `gx sweep ${base.name}` },
       folder: sweepDir,
     },
     warnOf(options),
   );
   await tracker.logParams(sweepParams(base));
+  await parentCreated(tracker, warnOf(options));
   const record: SweepRecord = {
     id,
     experiment: resolve(file),
-    metric: options.metric ?? 'g_loss',
+    metric: options.metric ?? defaultMetric(base),
     mode: options.mode ?? 'min',
-    parent: { store: tracker.store, runId: tracker.runId },
+    parent: { store: tracker.store, runId: tracker.runId, experimentId: tracker.experimentId },
     trials: trials.map(({ trial }) => ({ ...trial, status: 'PENDING' })),
   };
   // The trials' files hold the tracking URI without its login: their processes get it as MLFLOW_TRACKING_URI, which
@@ -117,6 +123,7 @@ async function execute(
   const save = () => {
     saved = saved.then(async () => {
       record.parent.runId = tracker.runId;
+      record.parent.experimentId = tracker.experimentId;
       await writeFile(join(sweepDir, 'sweep.json.tmp'), JSON.stringify(record, null, 2));
       await rename(join(sweepDir, 'sweep.json.tmp'), join(sweepDir, 'sweep.json'));
     });
@@ -158,13 +165,25 @@ async function execute(
   await writeFile(join(sweepDir, 'trials.csv'), comparisonCsv(record));
   await tracker.logArtifact(join(sweepDir, 'trials.csv'));
   await tracker.logArtifact(join(sweepDir, 'sweep.json'));
+  // The trials side by side (report.html): MLflow's artifact viewer shows the page on the parent run.
+  const report = join(sweepDir, 'report.html');
+  try {
+    await writeReport(await reportOfSweep(record), report);
+    await tracker.logArtifact(report);
+  } catch (error) {
+    warnOf(options)(
+      `could not write the sweep's report (${(error as Error).message}); \`gx report ${sweepDir}\` tries again`,
+    );
+  }
   const count = (status: TrialStatus) => String(record.trials.filter((t) => t.status === status).length);
   await tracker.setTags({
     'mlflow.note.content': comparisonMarkdown(record),
     'gx.sweep.finished': count('FINISHED'),
     'gx.sweep.failed': count('FAILED'),
     'gx.sweep.unfinished': String(record.trials.length - Number(count('FINISHED')) - Number(count('FAILED'))),
+    'gx.sweep.metric': record.metric,
     ...(ranked[0] && { 'gx.sweep.best_trial': String(ranked[0].trial.index) }),
+    ...(ranked[0]?.trial.runId && { 'gx.sweep.best_run_id': ranked[0].trial.runId }),
   });
   if (ranked[0]) {
     await tracker.logMetrics([
@@ -187,6 +206,44 @@ function sweepParams(base: ResolvedExperiment): Record<string, string> {
       Object.entries(sweep.parameters).map(([path, spec]) => [`sweep.${path}`, JSON.stringify(spec)]),
     ),
   };
+}
+
+/**
+ * What ranks the trials unless --metric says: FID when the experiment is evaluated with it (a GAN's loss says little
+ * of its samples), else the generator's last loss. Both are better lower.
+ */
+export function defaultMetric(experiment: ResolvedExperiment): string {
+  const evaluated = experiment.eval !== undefined && experiment.eval.enabled !== false;
+  return evaluated && experiment.eval?.metrics.includes('fid') ? 'fid' : 'g_loss';
+}
+
+/** The parent run's name: the experiment's, and each swept path with its values (`quickstart sweep lr=[1e-4,2e-4]`). */
+function parentName(name: string, trials: readonly Trial[]): string {
+  const paths = [...new Set(trials.flatMap((trial) => Object.keys(trial.values)))];
+  return runName(
+    `${name} sweep`,
+    paths.map((path) => [path, [...new Set(trials.map((trial) => trial.values[path]))]]),
+  );
+}
+
+/** How long a sweep waits for a slow server to create its parent run before it starts the trials. */
+const PARENT_PATIENCE_MS = 60_000;
+
+/**
+ * The trials nest under the parent by its run id (mlflow.parentRunId): a server slower than a run's own patience
+ * (a busy machine, a server just started) gets longer to create the parent before the first trial starts. One that
+ * cannot be reached does not hold the sweep: its trials run unnested, and the record waits on disk.
+ */
+async function parentCreated(tracker: Tracker, warn: (line: string) => void) {
+  if (recordedStore(tracker.store).kind !== 'server') return;
+  for (const deadline = Date.now() + PARENT_PATIENCE_MS; tracker.runId === undefined && Date.now() < deadline; )
+    await sleep(200);
+  if (tracker.runId === undefined)
+    warn(`the MLflow parent run is not created yet: the trials will not be nested under it in ${tracker.store}`);
+}
+
+function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {
+  return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
 }
 
 function warnOf(options: SweepOptions) {

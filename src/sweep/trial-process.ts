@@ -4,7 +4,7 @@ import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../ru
 import { describeSystemError } from '../system-errors.js';
 
 /** What a sweep sends its trial process: the resolved experiment itself (or a stopped trial's run to resume). */
-export type TrialRequest = Pick<RunOptions, 'runsDir' | 'backend' | 'maxSteps'> &
+export type TrialRequest = Pick<RunOptions, 'runsDir' | 'backend' | 'maxSteps' | 'runName' | 'tags'> &
   ({ experiment: ResolvedExperiment } | { resume: string });
 
 /** What the trial process answers: the run's result, or the error that failed it. */
@@ -29,6 +29,8 @@ process.once('message', async (request: TrialRequest) => {
     runsDir: request.runsDir,
     backend: request.backend,
     maxSteps: request.maxSteps,
+    runName: request.runName,
+    tags: request.tags,
     shouldStop: () => stopRequested,
     stop: stopping.signal,
   };

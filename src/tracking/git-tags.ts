@@ -14,7 +14,9 @@ export function gitTags(cwd = process.cwd()): Record<string, string> {
   if (commit === undefined) return {};
   const tags: Record<string, string> = {
     'mlflow.source.git.commit': commit,
-    'gx.git.dirty': String((git('status', '--porcelain') ?? '') !== ''),
+    // As `git describe --dirty` says it: tracked files changed since the commit. Untracked files (gx's own ./runs
+    // and ./mlruns in a project that does not ignore them) do not make a checkout dirty.
+    'gx.git.dirty': String((git('status', '--porcelain', '--untracked-files=no') ?? '') !== ''),
   };
   const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
   if (branch && branch !== 'HEAD') tags['mlflow.source.git.branch'] = branch;

@@ -9,6 +9,7 @@ import { GxError } from '../errors.js';
 import { assertMlflowKey } from '../mlflow-names.js';
 import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
 import type { MetricPoint, RunStatus, Tracker } from './tracker.js';
+import { EXPERIMENT_KIND_TAG } from './ui-links.js';
 
 /** MLflow's run status codes in meta.yaml (mlflow.entities.RunStatus). */
 const STATUS_CODES: Record<RunStatus, number> = { RUNNING: 1, FINISHED: 3, FAILED: 4, KILLED: 5 };
@@ -52,7 +53,7 @@ export async function createLocalRun(rootPath: string, run: NewLocalRun): Promis
     user_id: run.tags['mlflow.user'] ?? '',
   };
   await writeFileAtomic(join(folder, 'meta.yaml'), stringify(meta));
-  const tracker = localTracker(root, folder, runId);
+  const tracker = localTracker(root, folder, runId, experimentId);
   await tracker.setTags({ ...run.tags, 'mlflow.runName': run.runName });
   return tracker;
 }
@@ -68,7 +69,7 @@ export async function reopenLocalRun(rootPath: string, runId: string): Promise<T
       join(folder, 'meta.yaml'),
       stringify({ ...parse(meta), status: STATUS_CODES.RUNNING, end_time: null }),
     );
-    return localTracker(root, folder, runId);
+    return localTracker(root, folder, runId, experimentId);
   }
   throw new GxError(
     'TRACKING_RUN_NOT_FOUND',
@@ -77,7 +78,7 @@ export async function reopenLocalRun(rootPath: string, runId: string): Promise<T
   );
 }
 
-function localTracker(root: string, folder: string, runId: string): Tracker {
+function localTracker(root: string, folder: string, runId: string, experimentId: string): Tracker {
   // Each key is a file name: only keys MLflow accepts, which cannot lead out of the run's folder (checked all
   // before any is written, so a bad one leaves nothing half-done).
   const writeKeys = async (kind: 'param' | 'tag', values: Record<string, string>) => {
@@ -91,6 +92,7 @@ function localTracker(root: string, folder: string, runId: string): Tracker {
   };
   return {
     runId,
+    experimentId,
     store: root,
     logParams: (params) => writeKeys('param', params),
     setTags: (tags) => writeKeys('tag', tags),
@@ -115,6 +117,10 @@ function localTracker(root: string, folder: string, runId: string): Tracker {
         await writeFile(join(folder, 'artifacts', 'images', name), bytes);
       await writeKeys('tag', { [LOGGED_IMAGES_TAG]: 'True' });
     },
+    // MLflow's file store keeps datasets and logged models in layouts of their own, which gx does not write: the
+    // model is the run's model/ artifact.
+    logDataset: async () => {},
+    logModel: async () => {},
     async end(status) {
       const meta = parse(await readFile(join(folder, 'meta.yaml'), 'utf8'));
       await writeFileAtomic(
@@ -155,6 +161,9 @@ async function experimentIdFor(root: string, name: string): Promise<string> {
       name,
     };
     await writeFileAtomic(join(root, String(id), 'meta.yaml'), stringify(meta));
+    await mkdir(join(root, String(id), 'tags'));
+    const tag = join(root, String(id), 'tags', EXPERIMENT_KIND_TAG.key);
+    await writeFileAtomic(tag, EXPERIMENT_KIND_TAG.value, join(root, String(id)));
     return String(id);
   });
 }

@@ -80,10 +80,12 @@ export interface CallOptions {
 export interface MlflowHttp {
   /** The server's root, without a trailing slash and without a login. */
   readonly uri: string;
-  /** Calls /api/2.0/mlflow/<endpoint>: GET with `body` as the query, POST with it as JSON. */
-  call<T>(method: 'GET' | 'POST', endpoint: string, body?: object, options?: CallOptions): Promise<T>;
+  /** Calls /api/2.0/mlflow/<endpoint>: GET with `body` as the query, POST and PATCH with it as JSON. */
+  call<T>(method: 'GET' | 'POST' | 'PATCH', endpoint: string, body?: object, options?: CallOptions): Promise<T>;
   /** Uploads bytes through the server's artifact proxy: /api/2.0/mlflow-artifacts/artifacts/<path>. */
   upload(path: string, bytes: Uint8Array, options?: CallOptions): Promise<void>;
+  /** Downloads an artifact's bytes through the server's artifact proxy. */
+  download(path: string, options?: CallOptions): Promise<Uint8Array>;
   /** Drops the connections, requests in flight included (a server that never answers must not hold gx). */
   close(): Promise<void>;
 }
@@ -128,7 +130,7 @@ export function connectMlflow(
       : env.MLFLOW_TRACKING_TOKEN && `Bearer ${env.MLFLOW_TRACKING_TOKEN}`;
 
   async function send(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
     url: string,
     body: string | Uint8Array | undefined,
     { retries = policy.retries, signal }: CallOptions = {},
@@ -144,13 +146,13 @@ export function connectMlflow(
           signal,
           headers: {
             ...(auth && { authorization: auth }),
-            ...(method === 'POST' && { 'content-type': 'application/json' }),
+            ...((method === 'POST' || method === 'PATCH') && { 'content-type': 'application/json' }),
             ...(method === 'PUT' && { 'content-type': 'application/octet-stream' }),
           },
         });
-        const text = await response.body.text();
-        if (response.statusCode < 300) return text;
-        failure = answerError(method, url, response.statusCode, text);
+        const bytes = new Uint8Array(await response.body.arrayBuffer());
+        if (response.statusCode < 300) return bytes;
+        failure = answerError(method, url, response.statusCode, Buffer.from(bytes).toString('utf8'));
         const header = response.headers['retry-after'];
         retryAfter = Array.isArray(header) ? header[0] : header;
       } catch (error) {
@@ -164,18 +166,22 @@ export function connectMlflow(
     }
   }
 
+  const artifactUrl = (path: string) =>
+    `${root}/api/2.0/mlflow-artifacts/artifacts/${path.split('/').map(encodeURIComponent).join('/')}`;
+
   return {
     uri: root,
     async call(method, endpoint, body = {}, options) {
       const url = new URL(`${root}/api/2.0/mlflow/${endpoint}`);
       if (method === 'GET') for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
-      const text = await send(method, url.href, method === 'POST' ? JSON.stringify(body) : undefined, options);
+      const bytes = await send(method, url.href, method === 'GET' ? undefined : JSON.stringify(body), options);
+      const text = Buffer.from(bytes).toString('utf8');
       return text === '' ? ({} as never) : JSON.parse(text);
     },
     async upload(path, bytes, options) {
-      const encoded = path.split('/').map(encodeURIComponent).join('/');
-      await send('PUT', `${root}/api/2.0/mlflow-artifacts/artifacts/${encoded}`, bytes, options);
+      await send('PUT', artifactUrl(path), bytes, options);
     },
+    download: (path, options) => send('GET', artifactUrl(path), undefined, options),
     // close() would wait for requests in flight, as long as a server that never answers keeps them.
     close: () => dispatcher.destroy(),
   };

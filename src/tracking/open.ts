@@ -67,10 +67,13 @@ export async function resumeTracking(recorded: { store: string; runId?: string }
 const untracked: Tracker = {
   store: UNTRACKED,
   runId: undefined,
+  experimentId: undefined,
   logParams: async () => {},
   setTags: async () => {},
   logMetrics: async () => {},
   logArtifact: async () => {},
   logImage: async () => {},
+  logDataset: async () => {},
+  logModel: async () => {},
   end: async () => {},
 };

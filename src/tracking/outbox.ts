@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricPoint, RunStatus } from './tracker.js';
+import type { DatasetInput, MetricPoint, ModelOutput, RunStatus } from './tracker.js';
 
 /** What a server run is told, in order. */
 export type Operation =
@@ -19,11 +19,16 @@ export type Operation =
   | { op: 'tags'; values: Record<string, string> }
   | { op: 'metrics'; points: MetricPoint[] }
   | { op: 'artifact'; path: string; artifactPath: string }
+  | { op: 'dataset'; dataset: DatasetInput }
+  /** `uid`: gx's own id for the model, also its tag: finds it again if its creation's answer was lost. */
+  | { op: 'model'; path: string; model: ModelOutput; uid: string }
   | { op: 'end'; status: RunStatus; endTime: number };
 
 /** What the server said when the run was created (kept with the acknowledgement of the start). */
 export interface ServerRun {
   runId: string;
+  /** Its experiment's id (journals written before gx kept it have it only in artifactRoot). */
+  experimentId?: string;
   /** Where the proxy keeps the run's artifacts: <experiment id>/<run id>/artifacts. */
   artifactRoot: string;
 }

@@ -64,6 +64,29 @@ async function serverRuns(
   }
 }
 
+/** The id of the experiment named `name` in a store; an error naming the store when there is none. */
+export async function experimentIdOf(store: TrackingStore, name: string): Promise<string> {
+  if (store.kind === 'server') {
+    const http = connectMlflow(store.uri, process.env, store.login);
+    try {
+      type Found = { experiment: { experiment_id: string } };
+      return (await http.call<Found>('GET', 'experiments/get-by-name', { experiment_name: name })).experiment
+        .experiment_id;
+    } catch (error) {
+      if ((error as { errorCode?: string }).errorCode === 'RESOURCE_DOES_NOT_EXIST') noExperiment(name, http.uri);
+      throw error;
+    } finally {
+      await http.close();
+    }
+  }
+  const root = resolve(store.folder);
+  for (const id of await readdir(root).catch(() => [] as string[])) {
+    const meta = parse(await readFile(join(root, id, 'meta.yaml'), 'utf8').catch(() => 'null'));
+    if (meta?.name === name && meta.lifecycle_stage !== 'deleted') return id;
+  }
+  return noExperiment(name, root);
+}
+
 /** Reads MLflow's file-store layout (see local-store.ts). */
 async function localRuns(folder: string, experiment?: string): Promise<RunSummary[]> {
   const root = resolve(folder);

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GxError } from '../errors.js';
 import { assertMlflowKey } from '../mlflow-names.js';
 import { type Login, withoutCredentials } from '../uri-credentials.js';
+import { sendDataset, sendModel, uploadPath } from './inputs-outputs.js';
 import { type Entry, logBatches, tagList } from './log-batch.js';
 import { type CallOptions, connectMlflow, MlflowError, type MlflowHttp } from './mlflow-http.js';
 import { type Operation, Outbox, REJECTED_FILE, type ServerRun } from './outbox.js';
 import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
 import type { Tracker } from './tracker.js';
+import { EXPERIMENT_KIND_TAG } from './ui-links.js';
 
 /** Retries of a request sent while training: an outage is noticed within seconds, and retried every 10 s. */
 const BACKGROUND_RETRIES = 2;
@@ -161,6 +162,10 @@ async function serverTracker(
     get runId() {
       return outbox.run?.runId;
     },
+    get experimentId() {
+      const run = outbox.run;
+      return run && (run.experimentId ?? run.artifactRoot.split('/')[0]);
+    },
     // Keys are checked before they are journaled: a key the server refuses must not reach the outbox.
     async logParams(values) {
       for (const key of Object.keys(values)) assertMlflowKey(key, 'param');
@@ -187,6 +192,12 @@ async function serverTracker(
       }
       if (!imagesTagged) add({ op: 'tags', values: { [LOGGED_IMAGES_TAG]: 'True' } });
       imagesTagged = true;
+    },
+    async logDataset(dataset) {
+      add({ op: 'dataset', dataset });
+    },
+    async logModel(path, model) {
+      add({ op: 'model', path, model, uid: randomUUID() });
     },
     async end(status) {
       outbox.add({ op: 'end', status, endTime: Date.now() });
@@ -251,8 +262,12 @@ async function deliver(outbox: Outbox, http: MlflowHttp, options: CallOptions = 
       if (operation.op === 'resume' || operation.op === 'end') {
         const update = operation.op === 'end' ? { status: operation.status, end_time: operation.endTime } : {};
         await http.call('POST', 'runs/update', { run_id: run.runId, status: 'RUNNING', ...update }, options);
+      } else if (operation.op === 'dataset') {
+        await sendDataset(http, run, operation, options);
+      } else if (operation.op === 'model') {
+        await sendModel(http, run, operation, options);
       } else {
-        await upload(http, join(run.artifactRoot, operation.artifactPath), operation.path, options);
+        await uploadPath(http, join(run.artifactRoot, operation.artifactPath), operation.path, options);
       }
     } catch (error) {
       if (!(error instanceof MlflowError && error.rejectsRecord)) throw error;
@@ -347,7 +362,11 @@ async function createRun(
       400,
     );
   }
-  return { runId: run.info.run_id, artifactRoot: new URL(artifactUri).pathname.replace(/^\/+/, '') };
+  return {
+    runId: run.info.run_id,
+    experimentId,
+    artifactRoot: new URL(artifactUri).pathname.replace(/^\/+/, ''),
+  };
 }
 
 /** The id of the experiment named `name`, created when missing; two gx creating it at once both get it. */
@@ -373,23 +392,12 @@ async function experimentIdFor(http: MlflowHttp, name: string, options: CallOpti
       if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) throw error;
     }
     try {
-      return (await http.call<{ experiment_id: string }>('POST', 'experiments/create', { name }, options))
+      const tags = [EXPERIMENT_KIND_TAG];
+      return (await http.call<{ experiment_id: string }>('POST', 'experiments/create', { name, tags }, options))
         .experiment_id;
     } catch (error) {
       // Created by someone else meanwhile: get it again.
       if (!(error instanceof MlflowError && error.errorCode === 'RESOURCE_ALREADY_EXISTS') || attempt > 0) throw error;
     }
-  }
-}
-
-/** Uploads a file, or a folder's files, to `<artifactPath>/<its name>` through the server's artifact proxy. */
-async function upload(http: MlflowHttp, artifactPath: string, localPath: string, options: CallOptions) {
-  const target = `${artifactPath}/${basename(localPath)}`;
-  const found = await stat(localPath).catch(() => undefined);
-  if (!found) return; // replaced since (a checkpoint): its newer version is sent by a later operation
-  if (found.isDirectory()) {
-    for (const entry of await readdir(localPath)) await upload(http, target, join(localPath, entry), options);
-  } else {
-    await http.upload(target, await readFile(localPath), options);
   }
 }

@@ -44,9 +44,12 @@ export function tinyExperimentWith(
   return resolveExperiment('tiny.yaml', yaml, { overrides });
 }
 
-/** The tiny experiment as <name>.yaml in a fresh folder, named so that each test has its own MLflow experiment. */
-export function tinyIn(name: string): string {
+/**
+ * The tiny experiment as <name>.yaml in a fresh folder, named so that each test has its own MLflow experiment;
+ * `extra` YAML (a section) is appended.
+ */
+export function tinyIn(name: string, extra = ''): string {
   const dir = tempDir();
-  writeFileSync(join(dir, `${name}.yaml`), tinyYaml.replace('name: tiny', `name: ${name}`));
+  writeFileSync(join(dir, `${name}.yaml`), `${tinyYaml.replace('name: tiny', `name: ${name}`)}${extra}`);
   return dir;
 }

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createLocalRun } from '../../src/tracking/local-store.js';
-import { flattenParams } from '../../src/tracking/params.js';
 import { gx, repoRoot, tempDir } from '../helpers/cli.js';
 import { tinyYaml } from '../helpers/experiments.js';
 import { mlflowJson, mlflowPython } from '../helpers/mlflow.js';
@@ -21,16 +20,18 @@ client = mlflow.MlflowClient(tracking_uri=${JSON.stringify(pathToFileURL(store).
 run = client.get_run(${JSON.stringify(runId)})
 history = {k: [(m.step, 'NaN' if m.value != m.value else m.value) for m in client.get_metric_history(run.info.run_id, k)] for k in run.data.metrics}
 artifacts = sorted(a.path for a in client.list_artifacts(run.info.run_id))
-experiment = client.get_experiment(run.info.experiment_id).name
-print(json.dumps({"status": run.info.status, "params": run.data.params, "tags": run.data.tags, "history": history, "artifacts": artifacts, "experiment": experiment}))
+experiment = client.get_experiment(run.info.experiment_id)
+print(json.dumps({"status": run.info.status, "name": run.info.run_name, "params": run.data.params, "tags": run.data.tags, "history": history, "artifacts": artifacts, "experiment": experiment.name, "experimentTags": experiment.tags}))
 `,
   ) as {
     status: string;
+    name: string;
     params: Record<string, string>;
     tags: Record<string, string>;
     history: Record<string, [number, number | 'NaN'][]>;
     artifacts: string[];
     experiment: string;
+    experimentTags: Record<string, string>;
   };
 }
 
@@ -42,9 +43,7 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
       runName: 'first',
       tags: { 'mlflow.user': 'tester' },
     });
-    await tracker.logParams(
-      flattenParams({ train: { optimizer: { g: { lr: 0.0002 } } }, eval: { metrics: ['fid', 'kid'] } }),
-    );
+    await tracker.logParams({ 'train.optimizer.g.lr': '0.0002', 'eval.metrics': '["fid","kid"]' });
     await tracker.setTags({ 'mlflow.runName': 'first', team: 'gx' });
     await tracker.logMetrics(
       [1, 2, 3].map((step) => ({ key: 'd_loss', value: step / 10, step, timestamp: 1000 + step })),
@@ -86,7 +85,20 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
     assert.equal(run.experiment, 'tiny');
     assert.equal(run.params['train.optimizer.g.lr'], '0.001');
     assert.equal(run.params['train.max_steps'], '3');
+    // Params are the experiment's settings only; the rest is in tags.
+    assert.deepEqual(
+      Object.keys(run.params).filter(
+        (key) => !/^(seed|data|model|loss|train|eval|runtime)\./.test(key) && key !== 'seed',
+      ),
+      [],
+    );
+    assert.equal(run.name, 'tiny max_steps=3');
     assert.equal(run.tags['gx.backend'], 'cpu');
+    // MLflow 3's UI opens the experiment on its runs table, not on the GenAI overview.
+    assert.equal(run.experimentTags['mlflow.experimentKind'], 'custom_model_development');
+    // The record repeats the run: experiment.yaml holds the --max-steps that ran.
+    const [runFolder] = readdirSync(join(dir, 'runs'));
+    assert.match(readFileSync(join(dir, 'runs', runFolder, 'experiment.yaml'), 'utf8'), /^ {2}max_steps: 3$/m);
     assert.deepEqual(
       run.history.g_loss.map(([step]) => step),
       [1, 2, 3],
@@ -109,8 +121,9 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
     // The param that differs between the runs is the one shown; the newest run comes first.
     assert.match(header, /^run +experiment +status +started +train\.optimizer\.g\.lr +d_loss +g_loss$/);
     assert.equal(rows.length, 2);
-    assert.match(rows[0], /^tiny-\S+ +tiny +FINISHED .* 0\.002 /);
-    assert.match(rows[1], /^tiny-\S+ +tiny +FINISHED .* 0\.001 /);
+    // Each run is named by what differs from its file (which has lr 0.001).
+    assert.match(rows[0], /^tiny lr=0\.002 max_steps=2 +tiny +FINISHED .* 0\.002 /);
+    assert.match(rows[1], /^tiny max_steps=2 +tiny +FINISHED .* 0\.001 /);
     const missing = gx(['runs', 'nope'], { cwd: dir });
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no experiment "nope" in .*mlruns/);
@@ -126,10 +139,10 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
 
     // With MLflow on the PATH, `gx ui` serves the store: MLflow's own server lists both runs.
     const port = await freePort();
-    const ui = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), 'ui', '--port', String(port)], {
+    const ui = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), 'ui', 'tiny', '--port', String(port)], {
       cwd: dir,
       detached: true,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'ignore'],
       env: { ...process.env, PATH: `${dirname(mlflowPython())}:${process.env.PATH}`, MLFLOW_TRACKING_URI: '' },
     });
     try {
@@ -151,6 +164,14 @@ describe("the local tracking store, as MLflow's own client reads it", () => {
           ).runs;
       }
       assert.equal(runs?.length, 2);
+      // The link opens the experiment's runs table (MLflow 3 opens an experiment on its GenAI overview otherwise).
+      let printed = '';
+      ui.stdout?.on('data', (chunk) => (printed += chunk));
+      for (const deadline = Date.now() + 5000; !printed.includes('\n') && Date.now() < deadline; ) await sleep(100);
+      assert.match(
+        printed,
+        new RegExp(`: http://127\\.0\\.0\\.1:${port}/#/experiments/\\d+/runs \\(Ctrl-C stops it\\)`),
+      );
     } finally {
       if (ui.pid) process.kill(-ui.pid, 'SIGKILL');
     }

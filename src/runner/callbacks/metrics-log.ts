@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { ResolvedExperiment } from '../../config/experiment.js';
-import { shareable } from '../../config/shareable.js';
 import { loggedSteps } from '../../tracking/logged-steps.js';
-import { flattenParams } from '../../tracking/params.js';
+import { experimentParams } from '../../tracking/params.js';
 import type { MetricPoint, Tracker } from '../../tracking/tracker.js';
 import { appendRecord } from '../run-record.js';
 import type { StepMetrics } from '../steps.js';
@@ -81,7 +80,7 @@ export function metricsLog({ experiment, runDir, tracker, resumed, warn }: Metri
     last: () => last,
     async onRunStart() {
       if (resumed) logged = await loggedSteps(recorded, runDir);
-      else await tracker.logParams(flattenParams(shareable(experiment)));
+      else await tracker.logParams(experimentParams(experiment));
     },
     async onStepEnd(state, metrics) {
       last = metrics;

@@ -5,6 +5,7 @@ import { describeNative } from '../../backend/select.js';
 import type { ResolvedExperiment } from '../../config/experiment.js';
 import { shareable } from '../../config/shareable.js';
 import { describeSystemError } from '../../system-errors.js';
+import { experimentParams } from '../../tracking/params.js';
 import type { Tracker } from '../../tracking/tracker.js';
 import { gxVersion } from '../../version.js';
 import { bestEffort } from './best-effort.js';
@@ -12,12 +13,13 @@ import type { Callback } from './callback.js';
 
 export interface RunRecordOptions {
   runId: string;
+  /** The MLflow run's name: what `gx report` calls the run. */
+  runName: string;
   runDir: string;
-  /** The experiment as written (before --max-steps), saved as the run's experiment.yaml. */
-  original: ResolvedExperiment;
+  /** The experiment as it runs (--max-steps applied), saved as the run's experiment.yaml: it repeats the run. */
+  experiment: ResolvedExperiment;
   backend: string;
   tracker: Tracker;
-  resumed: boolean;
   /** True when the user asked to stop: the run ends STOPPED (KILLED in MLflow). */
   stopped: () => boolean;
   warn: (line: string) => void;
@@ -27,16 +29,17 @@ export interface RunRecordOptions {
  * The run's own record: run.json (RUNNING, then FINISHED, STOPPED or FAILED with the error), experiment.yaml, the
  * artifacts, and the end of the MLflow run (FAILED with gx.error). Listed last: the run ends after everything else.
  */
-export function runRecord({ runId, runDir, original, backend, tracker, resumed, stopped, warn }: RunRecordOptions) {
+export function runRecord({ runId, runName, runDir, experiment, backend, tracker, stopped, warn }: RunRecordOptions) {
   const record = {
     id: runId,
-    name: original.name,
+    name: experiment.name,
+    runName,
     backend,
     ...(backend === 'tensorflow' && { backendLibrary: describeNative() }),
     gx: gxVersion,
     node: process.version,
     started: new Date().toISOString(),
-    tracking: { store: tracker.store, runId: tracker.runId },
+    tracking: { store: tracker.store, runId: tracker.runId, experimentId: tracker.experimentId },
   };
   let status: 'FINISHED' | 'STOPPED' = 'FINISHED';
   const write = (fields: object) =>
@@ -45,18 +48,27 @@ export function runRecord({ runId, runDir, original, backend, tracker, resumed, 
   const callback: Callback = {
     async onRunStart() {
       await write({ status: 'RUNNING' });
-      if (!resumed)
-        await writeFileAtomic(
-          join(runDir, 'experiment.yaml'),
-          `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(shareable(original))}`,
-        );
+      // Written on a resume too: it may go on to another --max-steps.
+      await writeFileAtomic(
+        join(runDir, 'experiment.yaml'),
+        `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(shareable(experiment))}`,
+      );
     },
     async onRunEnd(state) {
       for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
         await tracker.logArtifact(join(runDir, artifact));
+      // The generator also as an MLflow 3 LoggedModel: the runs table's Models column, with the run's settings.
+      const params = experimentParams(experiment);
+      await tracker.logModel(join(runDir, 'model'), {
+        name: 'generator',
+        modelType: 'tfjs-layers',
+        step: state.step,
+        params,
+      });
       status = stopped() ? 'STOPPED' : 'FINISHED';
       await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');
       record.tracking.runId = tracker.runId;
+      record.tracking.experimentId = tracker.experimentId;
       await write({ status, finished: new Date().toISOString(), state });
     },
     async onRunFailed(state, { error }) {
@@ -64,6 +76,7 @@ export function runRecord({ runId, runDir, original, backend, tracker, resumed, 
       await bestEffort(warn, 'record the error in MLflow', () => tracker.setTags({ 'gx.error': message }));
       await bestEffort(warn, 'mark the MLflow run FAILED', () => tracker.end('FAILED'));
       record.tracking.runId = tracker.runId;
+      record.tracking.experimentId = tracker.experimentId;
       await bestEffort(warn, 'write run.json', () => write({ status: 'FAILED', error: message, state }));
     },
   };

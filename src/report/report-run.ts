@@ -1,0 +1,40 @@
+/** A point of a metric's curve. */
+export interface CurvePoint {
+  step: number;
+  value: number;
+}
+
+/** A sample grid as G drew it at a step: the PNG's bytes, as the run folder or the MLflow store holds them. */
+export interface Grid {
+  step: number;
+  png: Uint8Array;
+}
+
+/** One run as a report shows it, wherever it was read from (a run folder, a sweep's trial, an MLflow store). */
+export interface ReportRun {
+  /** The MLflow run's name (`quickstart lr=0.0002`), else the run folder's. */
+  name: string;
+  status: string;
+  /** The experiment's settings, as MLflow params: dotted paths to text. */
+  settings: Record<string, string>;
+  /** Per metric, its points in step order: the losses every step, the evaluation's metrics when evaluated. */
+  curves: Record<string, CurvePoint[]>;
+  /** Its sample grids in step order; the last is the final one. */
+  grids: Grid[];
+}
+
+/** What a report shows: runs side by side, and how a sweep ranked them. */
+export interface Report {
+  title: string;
+  /** One line under the title (where the runs came from). */
+  subtitle: string;
+  runs: ReportRun[];
+  /** A sweep's ranking: the metric, and whether lower is better. */
+  ranking?: { metric: string; mode: 'min' | 'max' };
+}
+
+/** The metrics a report charts, in this order, when a run has them. */
+export const CHARTED_METRICS = ['fid', 'class_accuracy', 'g_loss', 'd_loss'];
+
+/** The metrics read into a report (the charted ones and the other sample metrics, for the table). */
+export const REPORTED_METRICS = [...CHARTED_METRICS, 'kid', 'mnist_score', 'precision', 'recall'];
