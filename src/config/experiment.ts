@@ -34,6 +34,9 @@ export interface TrainConfig {
   readonly optimizer: { readonly g: OptimizerConfig; readonly d: OptimizerConfig };
   readonly checkpoint_every: number;
   readonly sample_every: number;
+  readonly sample_grid?: { readonly classes: 'rows' | 'columns'; readonly noise: 'fixed' | 'fresh' };
+  /** After each epoch, D's and G's losses on the test split, as the seed's table's test rows. */
+  readonly test_losses?: boolean;
 }
 
 export interface EvalConfig {

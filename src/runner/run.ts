@@ -16,6 +16,7 @@ import { metricsLog } from './callbacks/metrics-log.js';
 import { progress } from './callbacks/progress.js';
 import { runRecord } from './callbacks/run-record.js';
 import { sampleGrids } from './callbacks/sample-grids.js';
+import { testLosses } from './callbacks/test-losses.js';
 import { initialState, loadCheckpoint, type TrainingState } from './checkpoint.js';
 import { reserveSpace } from './disk-reserve.js';
 import { findRun, newRunId, readRunRecord, runsDir } from './run-folder.js';
@@ -24,7 +25,7 @@ import { truncateRecord } from './run-record.js';
 import { openTracking, type RunIdentity } from './run-tracking.js';
 import type { StepMetrics } from './steps.js';
 import { plannedSteps, train } from './trainer.js';
-import { loadTrainingData } from './training-data.js';
+import { loadTestData, loadTrainingData } from './training-data.js';
 
 export { syncRun } from './sync-run.js';
 
@@ -141,21 +142,39 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: Parame
     evalConfig &&
     evaluation({ experiment, config: evalConfig, runDir, gan, log, resumed, warn, progress: !!options.progress });
   const record = runRecord({ ...parts, stopped: () => options.shouldStop?.() ?? false });
+  const test =
+    trainConfig.test_losses === true
+      ? testLosses({
+          gan,
+          loadTest: () => loadTestData(experiment),
+          model,
+          seed,
+          gMultiplier: trainConfig.g_batch_multiplier,
+          log,
+          stopped: () => options.shouldStop?.() ?? false,
+        })
+      : undefined;
   // Checkpoints after the sinks, so that a checkpoint sees what they did; the final evaluation after the final
   // checkpoint; the run record last, since the run ends after everything else.
   const callbacks: Callback[] = [
     diskReserve(parts.releaseReserve),
-    ...(options.progress ? [progress(plannedSteps({ data, train: trainConfig }), trainConfig.epochs)] : []),
+    // The test losses before the progress table that shows them.
+    ...(test ? [test.callback] : []),
+    ...(options.progress ? [progress(plannedSteps({ data, train: trainConfig }), trainConfig.epochs, test?.last)] : []),
     log,
     divergenceGuard(),
     ...(evaluator ? [evaluator.schedule] : []),
-    sampleGrids({ model, seed, every: trainConfig.sample_every, runDir, gan, tracker }),
+    sampleGrids({ model, seed, every: trainConfig.sample_every, runDir, gan, tracker, grid: trainConfig.sample_grid }),
     checkpoints({ every: trainConfig.checkpoint_every, runDir, gan, log, warn }),
     ...(evaluator ? [evaluator.final] : []),
     record.callback,
   ];
   try {
-    await train({ gan, data, model, train: trainConfig, seed }, state, { callbacks, shouldStop: options.shouldStop });
+    const shuffle = experiment.data.shuffle !== false;
+    await train({ gan, data, model, train: trainConfig, seed, shuffle }, state, {
+      callbacks,
+      shouldStop: options.shouldStop,
+    });
   } catch (thrown) {
     throw describeSystemError(thrown) ?? thrown;
   } finally {
