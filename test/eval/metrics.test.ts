@@ -8,6 +8,7 @@ import {
   precisionRecall,
 } from '../../src/registry/metrics/formulas.js';
 import { type Features, moments, sqrtSymmetric, symmetricEigen } from '../../src/registry/metrics/moments.js';
+import { references } from '../helpers/references.js';
 
 const features = (rows: number[][]): Features => ({
   count: rows.length,
@@ -90,5 +91,44 @@ describe('evaluation metrics, against analytic values', () => {
     // Fake radii: 1.5 -> 3rd nearest is 8 (6.5); 6 -> 1.5 (4.5); 8 -> 1.5 (6.5); 6.5 -> 1.5 (5). Reals 0..4 all
     // lie within 6.5 of 1.5.
     close(recall, 1);
+  });
+});
+
+const flat = (values: number[], dim: number): Features => ({
+  count: values.length / dim,
+  dim,
+  values: Float64Array.from(values),
+});
+
+describe('evaluation metrics, against values computed independently (references.py: numpy, scipy)', () => {
+  it("FID of Gaussians whose covariances do not commute, against scipy's sqrtm(S1 S2)", () => {
+    for (const { mean1, covariance1, mean2, covariance2, fid } of references.fid) {
+      const a = { mean: Float64Array.from(mean1), covariance: Float64Array.from(covariance1) };
+      const b = { mean: Float64Array.from(mean2), covariance: Float64Array.from(covariance2) };
+      close(frechetDistance(a, b), fid, 1e-9 * Math.max(1, fid));
+      close(frechetDistance(b, a), fid, 1e-9 * Math.max(1, fid));
+    }
+  });
+
+  it('the MNIST score of a spread of predictions: exp of the mean KL, per split, averaged over splits', () => {
+    const { probabilities, dim, splits1, splits4 } = references.mnist_score;
+    const set = flat(probabilities, dim);
+    close(classifierScore(set, 1), splits1, 1e-9);
+    close(classifierScore(set, 4), splits4, 1e-9);
+    assert.ok(splits1 > 1.5 && splits1 < 9, `${splits1}: a score between collapse and perfection`);
+  });
+
+  it('KID with the cubic kernel (x.y / d + 1)^3 in 3, 5 and 8 dimensions', () => {
+    for (const { dim, x, y, kid } of references.kid) {
+      close(kernelDistance(flat(x, dim), flat(y, dim)), kid, 1e-9 * Math.max(1, Math.abs(kid)));
+    }
+  });
+
+  it('precision and recall in 4 dimensions', () => {
+    const { dim, real, fake, precision, recall } = references.precision_recall;
+    const measured = precisionRecall(flat(real, dim), flat(fake, dim), 3);
+    close(measured.precision, precision);
+    close(measured.recall, recall);
+    assert.ok(precision > 0 && precision < 1 && recall > 0 && recall < 1, `${precision} ${recall}`);
   });
 });
