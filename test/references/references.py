@@ -167,6 +167,8 @@ precision_recall = {
     "fake": fake_points.flatten().tolist(),
     "precision": coverage(real_points, fake_points, 3),
     "recall": coverage(fake_points, real_points, 3),
+    # FID of the same two sets of rows, with numpy's sample means and (n - 1) covariances.
+    "fid": fid(real_points.mean(axis=0), np.cov(real_points, rowvar=False), fake_points.mean(axis=0), np.cov(fake_points, rowvar=False)),
 }
 
 
