@@ -5,6 +5,7 @@ import {
   classifierScore,
   frechetDistance,
   kernelDistance,
+  labelAccuracy,
   precisionRecall,
 } from '../../src/registry/metrics/formulas.js';
 import { type Features, moments, sqrtSymmetric, symmetricEigen } from '../../src/registry/metrics/moments.js';
@@ -81,6 +82,58 @@ describe('evaluation metrics, against analytic values', () => {
     close(kernelDistance(features([[1], [2]]), features([[1], [2]])), 27 + 27 - 2 * ((8 + 27 + 27 + 125) / 4));
   });
 
+  it('sample moments: the mean and the unbiased (n - 1) covariance, by hand', () => {
+    const { mean, covariance } = moments(
+      features([
+        [1, 2],
+        [3, 5],
+        [5, 11],
+      ]),
+    );
+    assert.deepEqual([...mean], [3, 6]);
+    // Deviations (-2, 0, 2) and (-4, -1, 5): sums of products 8, 18, 42 over n - 1 = 2.
+    assert.deepEqual([...covariance], [4, 9, 9, 21]);
+  });
+
+  it('KID on random subsets when the sets are larger than subsetSize: each round an exact KID of the drawn rows', () => {
+    const a = features(Array.from({ length: 5 }, (_, i) => [i, (i * 7) % 5, 1 - i]));
+    const b = features(Array.from({ length: 6 }, (_, i) => [i / 2, 2 - i, (i * 3) % 4]));
+    const pickRows = (set: Features, rows: number[]) =>
+      features(rows.map((r) => [...set.values.subarray(r * 3, r * 3 + 3)]));
+    // random() = 0 never swaps: the first three rows of each. random() = 0.999 swaps each place with the last.
+    close(
+      kernelDistance(a, b, 4, 3, () => 0),
+      kernelDistance(pickRows(a, [0, 1, 2]), pickRows(b, [0, 1, 2])),
+      1e-12,
+    );
+    close(
+      kernelDistance(a, b, 4, 3, () => 0.999),
+      kernelDistance(pickRows(a, [4, 0, 1]), pickRows(b, [5, 0, 1])),
+      1e-12,
+    );
+    // Rounds are averaged: alternating draws give the mean of the two subsets' values.
+    let calls = 0;
+    const alternate = () => (Math.floor(calls++ / 6) % 2 === 0 ? 0 : 0.999);
+    close(
+      kernelDistance(a, b, 2, 3, alternate),
+      (kernelDistance(a, b, 1, 3, () => 0) + kernelDistance(a, b, 1, 3, () => 0.999)) / 2,
+      1e-12,
+    );
+  });
+
+  it('class accuracy: the share of rows whose arg max is the label (the first of equal maxima)', () => {
+    const predictions = features([
+      [0.1, 0.7, 0.2],
+      [0.5, 0.2, 0.3],
+      [0.2, 0.2, 0.6],
+      [0.4, 0.4, 0.2],
+      [0.3, 0.3, 0.4],
+    ]);
+    assert.equal(labelAccuracy(predictions, [1, 0, 2, 0, 1]), 4 / 5);
+    assert.equal(labelAccuracy(predictions, [1, 0, 2, 1, 2]), 4 / 5);
+    assert.equal(labelAccuracy(predictions, [0, 1, 0, 2, 0]), 0);
+  });
+
   it('precision and recall: k-NN manifolds (k = 3), by hand in 1-D', () => {
     // Reals 0..4: each ball reaches its 3rd neighbour: radius 3 around 0 and 4, 2 around 1, 2 and 3.
     const real = features([[0], [1], [2], [3], [4]]);
@@ -91,6 +144,9 @@ describe('evaluation metrics, against analytic values', () => {
     // Fake radii: 1.5 -> 3rd nearest is 8 (6.5); 6 -> 1.5 (4.5); 8 -> 1.5 (6.5); 6.5 -> 1.5 (5). Reals 0..4 all
     // lie within 6.5 of 1.5.
     close(recall, 1);
+    // A point exactly on a ball's edge is inside; a manifold of k points or fewer reaches its farthest point.
+    close(precisionRecall(real, features([[7], [7.5]]), 3).precision, 1 / 2);
+    close(precisionRecall(features([[0], [1], [3]]), features([[-3], [-3.5]]), 3).precision, 1 / 2);
   });
 });
 

@@ -78,6 +78,9 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
   });
 
   it("the class term: softmax cross-entropy, and with probability_clip Keras 1's sparse_categorical_crossentropy", () => {
+    // Unclipped, even a class the softmax rounds to 0 costs its exact -log p: 120 here, not infinity.
+    const far = softmaxCrossEntropy(tf.tensor2d([[0, 120]]), tf.tensor1d([0], 'int32')).dataSync()[0];
+    close(far, 120, 1e-6);
     const { logits, labels, loss } = references.keras_sparse_categorical_crossentropy;
     const [l, y] = [tf.tensor2d(logits, [labels.length, 3]), tf.tensor1d(labels, 'int32')];
     close(softmaxCrossEntropy(l, y, 1e-7).dataSync()[0], loss, 1e-5);
@@ -111,10 +114,22 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
       [0, 24, 25, 499, 500, 1000].map((step) => loss.criticSteps?.(step, 5)),
       [100, 100, 5, 5, 100, 100],
     );
+    // The critic's scores estimate the distance: mean real - mean fake, logged as wasserstein_estimate.
+    assert.deepEqual(loss.stepMetrics?.({ d_real: 3, d_fake: 1.25 }), { wasserstein_estimate: 1.75 });
     const gp = lossValues('wgan-gp', { penalty_weight: 10 });
     close(gp.d, mean(fake) - mean(real));
     close(gp.g, -mean(fake));
     assert.equal(gp.loss.regularisers?.[0].penalty?.weight, 10);
+  });
+
+  it("every entry's example options train on a test's tiny data: a handful of critic steps per G step", () => {
+    for (const entry of losses.entries) {
+      const defaults = Object.fromEntries(
+        Object.entries(entry.options.properties).map(([name, schema]) => [name, schema.default]),
+      );
+      const loss = entry.create({ type: entry.name, ...defaults, ...entry.example });
+      for (const step of [0, 1, 500]) assert.ok((loss.criticSteps?.(step, 1) ?? 1) <= 5, `${entry.name} ${step}`);
+    }
   });
 
   it('lsgan: halves of mean squares to the targets a, b, c', () => {
