@@ -8,7 +8,7 @@ import {
   labelAccuracy,
   precisionRecall,
 } from '../../src/registry/metrics/formulas.js';
-import { type Features, moments, sqrtSymmetric, symmetricEigen } from '../../src/registry/metrics/moments.js';
+import { type Features, moments, multiply, sqrtSymmetric, symmetricEigen } from '../../src/registry/metrics/moments.js';
 import { references } from '../helpers/references.js';
 
 const features = (rows: number[][]): Features => ({
@@ -82,6 +82,14 @@ describe('evaluation metrics, against analytic values', () => {
     close(kernelDistance(features([[1], [2]]), features([[1], [2]])), 27 + 27 - 2 * ((8 + 27 + 27 + 125) / 4));
   });
 
+  it('the principal (positive) square root, products, and eigenvalues where a pivot is already 0', () => {
+    assert.deepEqual([...sqrtSymmetric(Float64Array.of(4, 0, 0, 9), 2)], [2, 0, 0, 3]);
+    assert.deepEqual([...multiply(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), 2)], [19, 22, 43, 50]);
+    // a[0][1] = 0 with a[0][0] = a[1][1]: no rotation there (0 / 0), the (1, 2) block gives 1 and 3.
+    const { values } = symmetricEigen(Float64Array.of(2, 0, 0, 0, 2, 1, 0, 1, 2), 3);
+    assert.deepEqual([...values].map((v) => Math.round(v * 1e9) / 1e9).sort(), [1, 2, 3]);
+  });
+
   it('sample moments: the mean and the unbiased (n - 1) covariance, by hand', () => {
     const { mean, covariance } = moments(
       features([
@@ -111,6 +119,15 @@ describe('evaluation metrics, against analytic values', () => {
       kernelDistance(pickRows(a, [4, 0, 1]), pickRows(b, [5, 0, 1])),
       1e-12,
     );
+    // A whole set stays whole while the other is drawn: still one round per subset of the larger.
+    const small = pickRows(b, [0, 1, 2]);
+    let turns = 0;
+    const everyThird = () => (Math.floor(turns++ / 3) % 2 === 0 ? 0 : 0.999);
+    const twoRounds =
+      (kernelDistance(small, pickRows(a, [0, 1, 2])) + kernelDistance(small, pickRows(a, [4, 0, 1]))) / 2;
+    close(kernelDistance(small, a, 2, 3, everyThird), twoRounds, 1e-12);
+    turns = 0;
+    close(kernelDistance(a, small, 2, 3, everyThird), twoRounds, 1e-12);
     // Rounds are averaged: alternating draws give the mean of the two subsets' values.
     let calls = 0;
     const alternate = () => (Math.floor(calls++ / 6) % 2 === 0 ? 0 : 0.999);
@@ -132,6 +149,27 @@ describe('evaluation metrics, against analytic values', () => {
     assert.equal(labelAccuracy(predictions, [1, 0, 2, 0, 1]), 4 / 5);
     assert.equal(labelAccuracy(predictions, [1, 0, 2, 1, 2]), 4 / 5);
     assert.equal(labelAccuracy(predictions, [0, 1, 0, 2, 0]), 0);
+    // Each row on its own: never the next row's numbers, nor the previous one's.
+    assert.equal(
+      labelAccuracy(
+        features([
+          [0.6, 0.4],
+          [0.9, 0.1],
+        ]),
+        [0, 0],
+      ),
+      1,
+    );
+    assert.equal(
+      labelAccuracy(
+        features([
+          [0.9, 0.05, 0.05],
+          [0.1, 0.5, 0.4],
+        ]),
+        [0, 1],
+      ),
+      1,
+    );
   });
 
   it('precision and recall: k-NN manifolds (k = 3), by hand in 1-D', () => {
