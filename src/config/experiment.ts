@@ -37,6 +37,9 @@ export interface TrainConfig {
   readonly checkpoint_every: number;
   readonly sample_every: number;
   readonly sample_every_steps: number;
+  readonly sample_grid?: { readonly classes: 'rows' | 'columns'; readonly noise: 'fixed' | 'fresh' };
+  /** After each epoch, D's and G's losses on the test split, as the seed's table's test rows. */
+  readonly test_losses?: boolean;
 }
 
 export interface EvalConfig {

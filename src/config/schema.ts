@@ -45,6 +45,12 @@ export const experimentSchema: JsonSchema = {
     },
     data: byType(datasets, 'The training data', {
       limit: { type: 'integer', minimum: 1, description: 'Use only the first N training images (quick runs)' },
+      shuffle: {
+        type: 'boolean',
+        default: true,
+        description:
+          'A new order of the training images every epoch, from the seed; false: their stored order (the seed)',
+      },
     }),
     model: byType(architectures, 'The generator and discriminator', {
       latent_size: {
@@ -84,8 +90,22 @@ export const experimentSchema: JsonSchema = {
             default: true,
             description: "Whether D's class loss includes fakes (the seed: yes; later Keras versions: no)",
           },
+          probability_clip: {
+            type: 'number',
+            minimum: 0,
+            maximum: 0.01,
+            default: 0,
+            description:
+              'Clip the class probabilities to [p, 1 - p] inside the cross-entropy, as Keras 1 does with p = 1e-7 (the seed); 0: the exact loss',
+          },
         },
         additionalProperties: false,
+      },
+      d_average: {
+        enum: ['sum-of-means', 'concatenated'],
+        default: 'sum-of-means',
+        description:
+          "How D's loss terms average over a step's real and fake images: the mean over reals plus the mean over fakes (the papers' E_real + E_fake), or one mean over both stacked, as Keras' train_on_batch on [reals; fakes] (the seed): half as much",
       },
     }),
     train: {
@@ -148,6 +168,30 @@ export const experimentSchema: JsonSchema = {
           default: 0,
           description:
             'Also save a grid every N generator steps (0: none by steps); each grid is also an MLflow step image. A grid is always saved when the run ends',
+        },
+        test_losses: {
+          type: 'boolean',
+          default: false,
+          description:
+            "After each epoch, D's loss on the test split and as many fresh fakes, and G's on fresh samples, in inference mode: the seed's test rows (about a minute an epoch for the seed on native TensorFlow)",
+        },
+        sample_grid: {
+          type: 'object',
+          default: {},
+          description: "How sample grids are drawn: gx's, or the seed's (classes: columns, noise: fresh)",
+          properties: {
+            classes: {
+              enum: ['rows', 'columns'],
+              default: 'rows',
+              description: "A conditional model's grid has a row per class, or a column per class (the seed)",
+            },
+            noise: {
+              enum: ['fixed', 'fresh'],
+              default: 'fixed',
+              description: 'The same noise in every grid of a run, or fresh noise in each grid (the seed)',
+            },
+          },
+          additionalProperties: false,
         },
       },
       required: ['optimizer'],

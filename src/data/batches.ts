@@ -11,12 +11,13 @@ export interface Batch {
 
 /**
  * The order of examples in an epoch: a permutation that depends only on (seed, epoch), so a run resumed in the
- * middle of an epoch sees the batches it would have seen.
+ * middle of an epoch sees the batches it would have seen; or, without `shuffle`, the stored order, as the seed walks it.
  */
-export function epochOrder(count: number, seed: number, epoch: number): Uint32Array {
+export function epochOrder(count: number, seed: number, epoch: number, shuffle = true): Uint32Array {
   const random = createRandom(deriveSeed(seed, 'data-order', epoch));
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
+  if (!shuffle) return order;
   for (let i = count - 1; i > 0; i--) {
     const j = random.int(i + 1);
     [order[i], order[j]] = [order[j], order[i]];

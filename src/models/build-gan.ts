@@ -26,7 +26,12 @@ export function buildGan(
     loss: adversarial,
     regularisers: adversarial.regularisers ?? [],
     criticSteps: (step) => adversarial.criticSteps?.(step, train.n_critic) ?? train.n_critic,
-    auxiliary: loss.auxiliary && { weight: loss.auxiliary.weight, fakesInDStep: loss.auxiliary.fakes_in_d_step },
+    auxiliary: loss.auxiliary && {
+      weight: loss.auxiliary.weight,
+      fakesInDStep: loss.auxiliary.fakes_in_d_step,
+      probabilityClip: loss.auxiliary.probability_clip ?? 0,
+    },
+    dTermScale: loss.d_average === 'concatenated' ? 0.5 : 1,
     optimizers: {
       generator: optimizers.get(train.optimizer.g.type).create(train.optimizer.g),
       discriminator: optimizers.get(train.optimizer.d.type).create(train.optimizer.d),

@@ -11,8 +11,13 @@ export interface Gan extends GanModels {
   regularisers: readonly CriticRegulariser[];
   /** Critic steps before generator step `step` (0-based): train.n_critic unless the loss has a schedule. */
   criticSteps(step: number): number;
-  /** The AC-GAN class term, when the loss has it. */
-  auxiliary?: { weight: number; fakesInDStep: boolean };
+  /** The AC-GAN class term, when the loss has it; `probabilityClip` as Keras 1's cross-entropy (0: none). */
+  auxiliary?: { weight: number; fakesInDStep: boolean; probabilityClip: number };
+  /**
+   * What D's terms on a real and a fake batch of equal size are multiplied by: 1 for the sum of their means, 1/2
+   * for one mean over both (Keras' train_on_batch on the stacked batch, as the seed logs it).
+   */
+  dTermScale: number;
   optimizers: { generator: tf.Optimizer; discriminator: tf.Optimizer };
   /** A moving average of G's weights (train.ema), updated after every G step; what is sampled when present. */
   average?: { generator: tfl.LayersModel; decay: number };

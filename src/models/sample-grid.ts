@@ -5,26 +5,44 @@ import type { Image } from '../images/image.js';
 import { createRandom, deriveSeed } from '../random.js';
 import { generatorInputs, type LatentBatch, sampleLatent } from './latent.js';
 
-/** Columns of a sample grid; a conditional model gets one row per class, as in the seed's 10x10 grid. */
+/** Images per class in a sample grid (and columns of an unconditional model's 10x10 grid). */
 const COLUMNS = 10;
 
-/** The fixed noise (and classes) every sample grid of a run is drawn from, so grids compare epoch to epoch. */
-export function fixedLatent(model: ModelConfig, seed: number, classes?: number[]): LatentBatch {
-  const rows = model.num_classes > 0 ? model.num_classes : COLUMNS;
-  const labels = classes ?? Array.from({ length: rows * COLUMNS }, (_, i) => Math.floor(i / COLUMNS));
-  return sampleLatent(
-    model,
-    labels.length,
-    createRandom(deriveSeed(seed, 'samples')),
-    model.num_classes > 0 ? labels : undefined,
+/**
+ * Where a conditional model's classes go in a grid: a row per class (gx), or a column per class, as the seed's
+ * 10x10 grid has them (mnist_acgan.py stacks each class's 10 images vertically, classes side by side).
+ */
+export type ClassLayout = 'rows' | 'columns';
+
+/**
+ * The noise (and classes) of a sample grid: from `seed` alone, so that every grid of a run shares it and grids
+ * compare epoch to epoch; or, with `draw` (a step), fresh noise for that draw, as the seed takes each epoch.
+ */
+export function fixedLatent(
+  model: ModelConfig,
+  seed: number,
+  layout: ClassLayout = 'rows',
+  draw?: number,
+): LatentBatch {
+  const classes = model.num_classes;
+  const count = (classes > 0 ? classes : COLUMNS) * COLUMNS;
+  const labels = Array.from({ length: count }, (_, i) =>
+    layout === 'columns' ? i % classes : Math.floor(i / COLUMNS),
   );
+  const random = createRandom(draw === undefined ? deriveSeed(seed, 'samples') : deriveSeed(seed, 'samples', draw));
+  return sampleLatent(model, count, random, classes > 0 ? labels : undefined);
+}
+
+/** Columns of a grid of `model`'s images laid out as `layout` says. */
+export function gridColumns(model: ModelConfig, layout: ClassLayout): number {
+  return layout === 'columns' && model.num_classes > 0 ? model.num_classes : COLUMNS;
 }
 
 /** Images G draws at once: its activations for a large --count would not fit in memory in one batch. */
 const CHUNK = 250;
 
-/** Draws G's images for `latent` (inference mode) and tiles them into one image, COLUMNS per row, 2 px apart. */
-export function sampleGrid(generator: tfl.LayersModel, latent: LatentBatch): Image {
+/** Draws G's images for `latent` (inference mode) and tiles them into one image, `perRow` a row, 2 px apart. */
+export function sampleGrid(generator: tfl.LayersModel, latent: LatentBatch, perRow = COLUMNS): Image {
   const count = latent.z.shape[0];
   let pixels = new Uint8Array(0);
   let [height, width, channels] = [0, 0, 0];
@@ -41,7 +59,7 @@ export function sampleGrid(generator: tfl.LayersModel, latent: LatentBatch): Ima
     images.dispose();
   }
   const gap = 2;
-  const columns = Math.min(COLUMNS, count);
+  const columns = Math.min(perRow, count);
   const rows = Math.ceil(count / columns);
   const gridWidth = columns * (width + gap) + gap;
   const gridHeight = rows * (height + gap) + gap;

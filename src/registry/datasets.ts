@@ -7,6 +7,8 @@ import { createRegistry, type RegistryEntry, type TypedOptions } from './registr
 /** data: in an experiment: the dataset's name and options. */
 export interface DataConfig extends TypedOptions {
   readonly limit?: number;
+  /** false: every epoch walks the images in stored order. */
+  readonly shuffle?: boolean;
 }
 
 export interface Dataset extends RegistryEntry {

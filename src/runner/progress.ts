@@ -17,9 +17,10 @@ export interface ProgressPlan {
 
 /**
  * Progress on stderr: one line redrawn in place on a terminal, a plain line every 10 s otherwise; and after each
- * epoch a small table like the seed's (loss and its adversarial and class parts, for G and D). The pace and ETA
- * count from the first step this process trained (which also compiles the kernels): training at the pace measured
- * per update, and the evaluations and sample grids still scheduled at their measured cost.
+ * epoch the seed's table (mnist_acgan.py's layout: loss and its adversarial and class parts, for G and D, on the
+ * training steps and, when measured, on the test split). The pace and ETA count from the first step this process
+ * trained (which also compiles the kernels): training at the pace measured per update, and the evaluations and
+ * sample grids still scheduled at their measured cost.
  */
 export function createProgress(
   { plan, epochs, criticSteps, sideEffects }: ProgressPlan,
@@ -66,13 +67,10 @@ export function createProgress(
         stream.write(`${line(step, epoch, metrics)}\n`);
       }
     },
-    epoch(epoch: number, means: StepMetrics) {
+    /** The table of epoch `epoch` (1-based); `part` says what share of it was trained when it is not whole. */
+    epoch(epoch: number, means: StepMetrics, test?: StepMetrics, part?: string) {
       this.clear();
-      const row = (name: string, side: 'g' | 'd') =>
-        `  ${name.padEnd(22)}${fixed(means[`${side}_loss`]).padStart(10)}${fixed(means[`${side}_loss_adv`]).padStart(13)}${fixed(means[`${side}_loss_class`]).padStart(10)}`;
-      stream.write(
-        `epoch ${epoch}/${epochs}${' '.repeat(18)}loss  adversarial     class\n${row('generator (train)', 'g')}\n${row('discriminator (train)', 'd')}\n`,
-      );
+      stream.write(`epoch ${epoch}/${epochs}${part ? ` (${part})` : ''}\n${epochTable(means, test)}`);
     },
     /** Ends a line drawn in place, before anything else is printed. */
     clear() {
@@ -80,6 +78,36 @@ export function createProgress(
       pending = false;
     },
   };
+}
+
+/**
+ * The seed's epoch table: its header is '{0:<22s} | {1:4s} | {2:15s} | {3:5s}' with Keras' metric names, its rows
+ * '{0:<22s} | {1:<4.2f} | {2:<15.2f} | {3:<5.2f}': generator then discriminator, each train then test. A term a
+ * run does not have (no class head) is '-'; the test rows are left out when they were not measured.
+ */
+export function epochTable(train: StepMetrics, test?: StepMetrics): string {
+  const widths = [22, 4, 15, 5];
+  const line = (cells: string[]) => `${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')}\n`;
+  const row = (name: string, side: 'g' | 'd', metrics: StepMetrics) =>
+    line([name, ...['', '_adv', '_class'].map((part) => decimals(metrics[`${side}_loss${part}`]))]);
+  let table = `${line(['component', 'loss', 'generation_loss', 'auxiliary_loss'])}${'-'.repeat(65)}\n`;
+  for (const [component, side] of [
+    ['generator', 'g'],
+    ['discriminator', 'd'],
+  ] as const) {
+    table += row(`${component} (train)`, side, train);
+    if (test) table += row(`${component} (test)`, side, test);
+  }
+  return table;
+}
+
+/** '%.2f' as Python formats it: an exact tie (0.625) goes to the even digit, where toFixed rounds it up. */
+function decimals(value: number | undefined): string {
+  if (value === undefined) return '-';
+  const [whole, fraction = ''] = Math.abs(value).toFixed(60).split('.');
+  const tie = /^50*$/.test(fraction.slice(2));
+  if (!tie || Number(fraction[1]) % 2 === 1) return value.toFixed(2);
+  return `${value < 0 ? '-' : ''}${whole}.${fraction.slice(0, 2)}`;
 }
 
 function fixed(value: number | undefined): string {

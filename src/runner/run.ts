@@ -20,6 +20,7 @@ import { metricsLog } from './callbacks/metrics-log.js';
 import { progress } from './callbacks/progress.js';
 import { runRecord } from './callbacks/run-record.js';
 import { sampleGrids } from './callbacks/sample-grids.js';
+import { testLosses } from './callbacks/test-losses.js';
 import { initialState, loadCheckpoint, type TrainingState } from './checkpoint.js';
 import { reserveSpace } from './disk-reserve.js';
 import { findRun, newRunId, readRunRecord, runsDir } from './run-folder.js';
@@ -28,7 +29,7 @@ import { truncateRecord } from './run-record.js';
 import { openTracking, type RunIdentity } from './run-tracking.js';
 import type { StepMetrics } from './steps.js';
 import { train } from './trainer.js';
-import { loadTrainingData } from './training-data.js';
+import { loadTestData, loadTrainingData } from './training-data.js';
 
 export { syncRun } from './sync-run.js';
 
@@ -168,15 +169,37 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
     evaluator && measured(evaluator.schedule, { everyEpochs: evalConfig.every, everySteps: evalConfig.every_steps });
   const sampleSchedule = { everyEpochs: trainConfig.sample_every, everySteps: trainConfig.sample_every_steps };
   const samples = measured(
-    sampleGrids({ model, seed, schedule: sampleSchedule, runDir, gan, tracker }),
+    sampleGrids({ model, seed, schedule: sampleSchedule, runDir, gan, tracker, grid: trainConfig.sample_grid }),
     sampleSchedule,
   );
+  const test =
+    trainConfig.test_losses === true
+      ? testLosses({
+          gan,
+          loadTest: () => loadTestData(experiment),
+          model,
+          seed,
+          gMultiplier: trainConfig.g_batch_multiplier,
+          log,
+          stopped: () => options.shouldStop?.() ?? false,
+        })
+      : undefined;
   // Checkpoints after the sinks, so that a checkpoint sees what they did; the final evaluation after the final
   // checkpoint; the run record last, since the run ends after everything else.
   const callbacks: Callback[] = [
     diskReserve(parts.releaseReserve),
+    // The test losses before the progress table that shows them.
+    ...(test ? [test.callback] : []),
     ...(options.progress
-      ? [progress({ data, train: trainConfig, gan, sideEffects: evaluations ? [evaluations, samples] : [samples] })]
+      ? [
+          progress({
+            data,
+            train: trainConfig,
+            gan,
+            sideEffects: evaluations ? [evaluations, samples] : [samples],
+            testRows: test?.last,
+          }),
+        ]
       : []),
     log,
     datasetInput({ data, tracker, resumed }),
@@ -189,7 +212,11 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
     record.callback,
   ];
   try {
-    await train({ gan, data, model, train: trainConfig, seed }, state, { callbacks, shouldStop: options.shouldStop });
+    const shuffle = experiment.data.shuffle !== false;
+    await train({ gan, data, model, train: trainConfig, seed, shuffle }, state, {
+      callbacks,
+      shouldStop: options.shouldStop,
+    });
   } catch (thrown) {
     throw describeSystemError(thrown) ?? thrown;
   } finally {

@@ -4,6 +4,7 @@ import type { Batch } from '../data/batches.js';
 import type { Gan } from '../models/gan.js';
 import { generatorInputs, type LatentBatch } from '../models/latent.js';
 import type { Random } from '../random.js';
+import { softmaxCrossEntropy } from '../registry/losses/cross-entropy.js';
 import type { Scores } from '../registry/losses/loss.js';
 
 /** Scalars a step reports, by metric name; read once per step. */
@@ -21,16 +22,14 @@ export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, ra
     const { grads } = tf.variableGrads(() => {
       const realOut = scores(gan, real.images);
       const fakeOut = scores(gan, fake);
-      let loss = metrics.add('d_loss_adv', gan.loss.discriminator({ real: realOut.score, fake: fakeOut.score }));
+      const terms = discriminatorTerms(gan, realOut, fakeOut, real.labels, latent.labels);
+      let loss = metrics.add('d_loss_adv', terms.adversarial);
       metrics.add('d_real', tf.mean(realOut.score));
       metrics.add('d_fake', tf.mean(fakeOut.score));
-      if (gan.auxiliary && realOut.logits && fakeOut.logits && latent.labels) {
-        let classTerm = classLoss(realOut.logits, real.labels);
+      if (gan.auxiliary && terms.class && realOut.logits && fakeOut.logits && latent.labels) {
         metrics.add('d_class_accuracy_real', classAccuracy(realOut.logits, real.labels));
         metrics.add('d_class_accuracy_fake', classAccuracy(fakeOut.logits, latent.labels));
-        // Odena et al.: D maximises L_C on real and fake images alike; later Keras versions count reals only.
-        if (gan.auxiliary.fakesInDStep) classTerm = tf.add(classTerm, classLoss(fakeOut.logits, latent.labels));
-        loss = tf.add(loss, tf.mul(gan.auxiliary.weight, metrics.add('d_loss_class', classTerm)));
+        loss = tf.add(loss, tf.mul(gan.auxiliary.weight, metrics.add('d_loss_class', terms.class)));
       }
       const batch = { real: real.images, fake, critic: (images: tf.Tensor) => scores(gan, images).score, random };
       for (const { penalty } of gan.regularisers) {
@@ -64,10 +63,10 @@ export function generatorStep(gan: Gan, latent: LatentBatch, real: Batch): StepM
           return realScores;
         },
       };
-      let loss = metrics.add('g_loss_adv', gan.loss.generator(both));
-      if (gan.auxiliary && out.logits && latent.labels) {
-        const classTerm = metrics.add('g_loss_class', classLoss(out.logits, latent.labels));
-        loss = tf.add(loss, tf.mul(gan.auxiliary.weight, classTerm));
+      const terms = generatorTerms(gan, both, out.logits, latent.labels);
+      let loss = metrics.add('g_loss_adv', terms.adversarial);
+      if (gan.auxiliary && terms.class) {
+        loss = tf.add(loss, tf.mul(gan.auxiliary.weight, metrics.add('g_loss_class', terms.class)));
       }
       return metrics.add('g_loss', loss) as tf.Scalar;
     }, trainableVariables(gan.generator));
@@ -94,19 +93,55 @@ export function updateAverage(gan: Gan, step: number): void {
   });
 }
 
-function scores(gan: Gan, images: tf.Tensor): { score: tf.Tensor1D; logits?: tf.Tensor } {
+/** D's outputs on a batch: the raw score per image and, with a class head, the raw class logits. */
+export interface DiscriminatorOutput {
+  score: tf.Tensor1D;
+  logits?: tf.Tensor;
+}
+
+function scores(gan: Gan, images: tf.Tensor): DiscriminatorOutput {
   gan.reseedDropout();
-  const out = gan.discriminator.apply(images, { training: true }) as tf.Tensor | tf.Tensor[];
+  return discriminatorOutput(gan, images, true);
+}
+
+/** D on `images`, in training mode (dropout on) or inference mode, without touching the dropout seeds. */
+export function discriminatorOutput(gan: Gan, images: tf.Tensor, training: boolean): DiscriminatorOutput {
+  const out = gan.discriminator.apply(images, { training }) as tf.Tensor | tf.Tensor[];
   const [score, logits] = Array.isArray(out) ? out : [out];
   return { score: tf.reshape(score, [-1]), logits };
 }
 
-/** Sparse softmax cross-entropy from raw logits, averaged over the batch. */
-export function classLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const oneHot = tf.oneHot(tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D, logits.shape[1] as number);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1)));
-  });
+/**
+ * D's loss terms on a real and a fake batch of equal size: the loss's adversarial term and, with the AC-GAN term,
+ * the class term, each times gan.dTermScale (1/2 when averaged over the stacked batch, as Keras does).
+ * Odena et al.: D maximises L_C on real and fake images alike; later Keras versions count reals only.
+ */
+export function discriminatorTerms(
+  gan: Gan,
+  real: DiscriminatorOutput,
+  fake: DiscriminatorOutput,
+  realLabels: tf.Tensor,
+  fakeLabels: tf.Tensor | undefined,
+): { adversarial: tf.Tensor; class?: tf.Tensor } {
+  const adversarial = tf.mul(gan.loss.discriminator({ real: real.score, fake: fake.score }), gan.dTermScale);
+  if (!gan.auxiliary || !real.logits || !fake.logits || !fakeLabels) return { adversarial };
+  const clip = gan.auxiliary.probabilityClip;
+  const realTerm = softmaxCrossEntropy(real.logits, realLabels, clip);
+  if (!gan.auxiliary.fakesInDStep) return { adversarial, class: realTerm };
+  const fakeTerm = softmaxCrossEntropy(fake.logits, fakeLabels, clip);
+  return { adversarial, class: tf.mul(tf.add(realTerm, fakeTerm), gan.dTermScale) };
+}
+
+/** G's loss terms on its fakes' scores (and, for a relativistic loss, real scores): adversarial and class. */
+export function generatorTerms(
+  gan: Gan,
+  scores: Scores,
+  logits: tf.Tensor | undefined,
+  labels: tf.Tensor | undefined,
+): { adversarial: tf.Tensor; class?: tf.Tensor } {
+  const adversarial = gan.loss.generator(scores);
+  if (!gan.auxiliary || !logits || !labels) return { adversarial };
+  return { adversarial, class: softmaxCrossEntropy(logits, labels, gan.auxiliary.probabilityClip) };
 }
 
 function classAccuracy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {

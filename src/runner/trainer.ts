@@ -17,6 +17,8 @@ export interface TrainerSetup {
   train: TrainConfig;
   /** The experiment's seed: data order per epoch derives from it. */
   seed: number;
+  /** false: every epoch in the stored order (data.shuffle). */
+  shuffle?: boolean;
 }
 
 export interface TrainerOptions {
@@ -91,7 +93,7 @@ async function loop(
   }
   const random = createRandom(state.random);
   const maxSteps = train.max_steps ?? Number.POSITIVE_INFINITY;
-  let order = epochOrder(data.count, setup.seed, state.epoch);
+  let order = epochOrder(data.count, setup.seed, state.epoch, setup.shuffle);
   let sums: StepMetrics = {};
   let stepsInEpoch = 0;
 
@@ -101,7 +103,7 @@ async function loop(
     state.batch = 0;
     await hooks.epochEnd(means(sums, stepsInEpoch));
     [sums, stepsInEpoch] = [{}, 0];
-    order = epochOrder(data.count, setup.seed, state.epoch);
+    order = epochOrder(data.count, setup.seed, state.epoch, setup.shuffle);
   };
 
   while (state.epoch < train.epochs && state.step < maxSteps && !hooks.shouldStop?.()) {

@@ -12,6 +12,15 @@ export async function loadTrainingData(experiment: ResolvedExperiment, download:
   return firstExamples(set, experiment.data.limit);
 }
 
+/** The experiment's test split, for the test losses of the seed's epoch table (downloaded when missing). */
+export async function loadTestData(experiment: ResolvedExperiment): Promise<ImageSet> {
+  const set = await datasets
+    .get(experiment.data.type)
+    .load(experiment.data, 'test', { cacheDir: cacheDir(), download: true });
+  checkLabels(set, experiment.model.num_classes);
+  return set;
+}
+
 /** A conditional model embeds each label: one past its classes would be read out of bounds, silently. */
 function checkLabels(set: ImageSet, classes: number): void {
   if (classes === 0) return;

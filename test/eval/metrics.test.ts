@@ -5,9 +5,11 @@ import {
   classifierScore,
   frechetDistance,
   kernelDistance,
+  labelAccuracy,
   precisionRecall,
 } from '../../src/registry/metrics/formulas.js';
-import { type Features, moments, sqrtSymmetric, symmetricEigen } from '../../src/registry/metrics/moments.js';
+import { type Features, moments, multiply, sqrtSymmetric, symmetricEigen } from '../../src/registry/metrics/moments.js';
+import { references } from '../helpers/references.js';
 
 const features = (rows: number[][]): Features => ({
   count: rows.length,
@@ -80,6 +82,96 @@ describe('evaluation metrics, against analytic values', () => {
     close(kernelDistance(features([[1], [2]]), features([[1], [2]])), 27 + 27 - 2 * ((8 + 27 + 27 + 125) / 4));
   });
 
+  it('the principal (positive) square root, products, and eigenvalues where a pivot is already 0', () => {
+    assert.deepEqual([...sqrtSymmetric(Float64Array.of(4, 0, 0, 9), 2)], [2, 0, 0, 3]);
+    assert.deepEqual([...multiply(Float64Array.of(1, 2, 3, 4), Float64Array.of(5, 6, 7, 8), 2)], [19, 22, 43, 50]);
+    // a[0][1] = 0 with a[0][0] = a[1][1]: no rotation there (0 / 0), the (1, 2) block gives 1 and 3.
+    const { values } = symmetricEigen(Float64Array.of(2, 0, 0, 0, 2, 1, 0, 1, 2), 3);
+    assert.deepEqual([...values].map((v) => Math.round(v * 1e9) / 1e9).sort(), [1, 2, 3]);
+  });
+
+  it('sample moments: the mean and the unbiased (n - 1) covariance, by hand', () => {
+    const { mean, covariance } = moments(
+      features([
+        [1, 2],
+        [3, 5],
+        [5, 11],
+      ]),
+    );
+    assert.deepEqual([...mean], [3, 6]);
+    // Deviations (-2, 0, 2) and (-4, -1, 5): sums of products 8, 18, 42 over n - 1 = 2.
+    assert.deepEqual([...covariance], [4, 9, 9, 21]);
+  });
+
+  it('KID on random subsets when the sets are larger than subsetSize: each round an exact KID of the drawn rows', () => {
+    const a = features(Array.from({ length: 5 }, (_, i) => [i, (i * 7) % 5, 1 - i]));
+    const b = features(Array.from({ length: 6 }, (_, i) => [i / 2, 2 - i, (i * 3) % 4]));
+    const pickRows = (set: Features, rows: number[]) =>
+      features(rows.map((r) => [...set.values.subarray(r * 3, r * 3 + 3)]));
+    // random() = 0 never swaps: the first three rows of each. random() = 0.999 swaps each place with the last.
+    close(
+      kernelDistance(a, b, 4, 3, () => 0),
+      kernelDistance(pickRows(a, [0, 1, 2]), pickRows(b, [0, 1, 2])),
+      1e-12,
+    );
+    close(
+      kernelDistance(a, b, 4, 3, () => 0.999),
+      kernelDistance(pickRows(a, [4, 0, 1]), pickRows(b, [5, 0, 1])),
+      1e-12,
+    );
+    // A whole set stays whole while the other is drawn: still one round per subset of the larger.
+    const small = pickRows(b, [0, 1, 2]);
+    let turns = 0;
+    const everyThird = () => (Math.floor(turns++ / 3) % 2 === 0 ? 0 : 0.999);
+    const twoRounds =
+      (kernelDistance(small, pickRows(a, [0, 1, 2])) + kernelDistance(small, pickRows(a, [4, 0, 1]))) / 2;
+    close(kernelDistance(small, a, 2, 3, everyThird), twoRounds, 1e-12);
+    turns = 0;
+    close(kernelDistance(a, small, 2, 3, everyThird), twoRounds, 1e-12);
+    // Rounds are averaged: alternating draws give the mean of the two subsets' values.
+    let calls = 0;
+    const alternate = () => (Math.floor(calls++ / 6) % 2 === 0 ? 0 : 0.999);
+    close(
+      kernelDistance(a, b, 2, 3, alternate),
+      (kernelDistance(a, b, 1, 3, () => 0) + kernelDistance(a, b, 1, 3, () => 0.999)) / 2,
+      1e-12,
+    );
+  });
+
+  it('class accuracy: the share of rows whose arg max is the label (the first of equal maxima)', () => {
+    const predictions = features([
+      [0.1, 0.7, 0.2],
+      [0.5, 0.2, 0.3],
+      [0.2, 0.2, 0.6],
+      [0.4, 0.4, 0.2],
+      [0.3, 0.3, 0.4],
+    ]);
+    assert.equal(labelAccuracy(predictions, [1, 0, 2, 0, 1]), 4 / 5);
+    assert.equal(labelAccuracy(predictions, [1, 0, 2, 1, 2]), 4 / 5);
+    assert.equal(labelAccuracy(predictions, [0, 1, 0, 2, 0]), 0);
+    // Each row on its own: never the next row's numbers, nor the previous one's.
+    assert.equal(
+      labelAccuracy(
+        features([
+          [0.6, 0.4],
+          [0.9, 0.1],
+        ]),
+        [0, 0],
+      ),
+      1,
+    );
+    assert.equal(
+      labelAccuracy(
+        features([
+          [0.9, 0.05, 0.05],
+          [0.1, 0.5, 0.4],
+        ]),
+        [0, 1],
+      ),
+      1,
+    );
+  });
+
   it('precision and recall: k-NN manifolds (k = 3), by hand in 1-D', () => {
     // Reals 0..4: each ball reaches its 3rd neighbour: radius 3 around 0 and 4, 2 around 1, 2 and 3.
     const real = features([[0], [1], [2], [3], [4]]);
@@ -90,5 +182,47 @@ describe('evaluation metrics, against analytic values', () => {
     // Fake radii: 1.5 -> 3rd nearest is 8 (6.5); 6 -> 1.5 (4.5); 8 -> 1.5 (6.5); 6.5 -> 1.5 (5). Reals 0..4 all
     // lie within 6.5 of 1.5.
     close(recall, 1);
+    // A point exactly on a ball's edge is inside; a manifold of k points or fewer reaches its farthest point.
+    close(precisionRecall(real, features([[7], [7.5]]), 3).precision, 1 / 2);
+    close(precisionRecall(features([[0], [1], [3]]), features([[-3], [-3.5]]), 3).precision, 1 / 2);
+  });
+});
+
+const flat = (values: number[], dim: number): Features => ({
+  count: values.length / dim,
+  dim,
+  values: Float64Array.from(values),
+});
+
+describe('evaluation metrics, against values computed independently (references.py: numpy, scipy)', () => {
+  it("FID of Gaussians whose covariances do not commute, against scipy's sqrtm(S1 S2)", () => {
+    for (const { mean1, covariance1, mean2, covariance2, fid } of references.fid) {
+      const a = { mean: Float64Array.from(mean1), covariance: Float64Array.from(covariance1) };
+      const b = { mean: Float64Array.from(mean2), covariance: Float64Array.from(covariance2) };
+      close(frechetDistance(a, b), fid, 1e-9 * Math.max(1, fid));
+      close(frechetDistance(b, a), fid, 1e-9 * Math.max(1, fid));
+    }
+  });
+
+  it('the MNIST score of a spread of predictions: exp of the mean KL, per split, averaged over splits', () => {
+    const { probabilities, dim, splits1, splits4 } = references.mnist_score;
+    const set = flat(probabilities, dim);
+    close(classifierScore(set, 1), splits1, 1e-9);
+    close(classifierScore(set, 4), splits4, 1e-9);
+    assert.ok(splits1 > 1.5 && splits1 < 9, `${splits1}: a score between collapse and perfection`);
+  });
+
+  it('KID with the cubic kernel (x.y / d + 1)^3 in 3, 5 and 8 dimensions', () => {
+    for (const { dim, x, y, kid } of references.kid) {
+      close(kernelDistance(flat(x, dim), flat(y, dim)), kid, 1e-9 * Math.max(1, Math.abs(kid)));
+    }
+  });
+
+  it('precision and recall in 4 dimensions', () => {
+    const { dim, real, fake, precision, recall } = references.precision_recall;
+    const measured = precisionRecall(flat(real, dim), flat(fake, dim), 3);
+    close(measured.precision, precision);
+    close(measured.recall, recall);
+    assert.ok(precision > 0 && precision < 1 && recall > 0 && recall < 1, `${precision} ${recall}`);
   });
 });

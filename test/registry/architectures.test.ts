@@ -31,6 +31,38 @@ describe('architectures', () => {
     );
   });
 
+  it("acgan-mnist's initialisers are Keras 1's: glorot_uniform in G's Dense layers, a plain-normal glorot_normal in its convolutions", () => {
+    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/acgan-mnist.yaml'), 'utf8'));
+    const build = (initializer: string) =>
+      architectures
+        .get('acgan-mnist')
+        .create({ ...experiment.model, initializer }, { imageShape: [28, 28, 1], classHead: true, seed: 0 });
+    const stats = (model: ReturnType<typeof build>['generator'], name: string) => {
+      const values = model
+        .getWeights()
+        .find((w) => w.shape.join('x') === name)
+        ?.dataSync() as Float32Array;
+      let [sum, squares, max] = [0, 0, 0];
+      for (const v of values) [sum, squares, max] = [sum + v, squares + v * v, Math.max(max, Math.abs(v))];
+      const sd = Math.sqrt(squares / values.length - (sum / values.length) ** 2);
+      return { sd, max, beyond2sd: values.filter((v) => Math.abs(v) > 2 * sd).length / values.length };
+    };
+    const keras = build('keras1').generator;
+    // Dense 1024 -> 6272, glorot_uniform: U[-l, l], l = sqrt(6 / (1024 + 6272)), spread l / sqrt(3).
+    const limit = Math.sqrt(6 / (1024 + 6272));
+    const dense = stats(keras, '1024x6272');
+    assert.ok(dense.max <= limit && dense.max > 0.999 * limit, `${dense.max} vs ${limit}`);
+    assert.ok(Math.abs(dense.sd / (limit / Math.sqrt(3)) - 1) < 0.01, `${dense.sd}`);
+    // Conv 5x5 128 -> 256, glorot_normal: N(0, 2 / (fan_in + fan_out)), with its tails (4.6% beyond 2 sigma).
+    const sigma = Math.sqrt(2 / (25 * 128 + 25 * 256));
+    const conv = stats(keras, '5x5x128x256');
+    assert.ok(Math.abs(conv.sd / sigma - 1) < 0.01, `${conv.sd} vs ${sigma}`);
+    assert.ok(Math.abs(conv.beyond2sd - 0.0455) < 0.003, `${conv.beyond2sd}`);
+    // tfjs's glorotNormal, kept as an option, cuts at 2 sigma without rescaling: about 0.88 of the spread.
+    const tfjs = stats(build('tfjs').generator, '5x5x128x256');
+    assert.ok(tfjs.max <= 2 * sigma + 1e-6 && Math.abs(tfjs.sd / sigma - 0.88) < 0.01, `${tfjs.sd / sigma}`);
+  });
+
   it('dcgan makes 28x28 images of any channel count, conditional or not, with or without a class head', () => {
     const model = {
       type: 'dcgan',

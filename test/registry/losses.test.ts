@@ -3,9 +3,15 @@ import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LossConfig } from '../../src/config/experiment.js';
+import {
+  clippedLogitRange,
+  sigmoidCrossEntropy,
+  softmaxCrossEntropy,
+} from '../../src/registry/losses/cross-entropy.js';
 import { type Divergence, type DivergenceName, divergences } from '../../src/registry/losses/fgan.js';
 import { losses } from '../../src/registry/losses/index.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
+import { references } from '../helpers/references.js';
 
 const softplus = (x: number) => Math.log1p(Math.exp(x));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -36,6 +42,54 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
     close(d, mean(real.map((v) => 0.9 * softplus(-v) + 0.1 * softplus(v))) + mean(fake.map(softplus)));
   });
 
+  it("standard with probability_clip 1e-7: Keras 1's clipped binary cross-entropy, flat past a logit of about 16", () => {
+    const { scores, target1, target0 } = references.keras_binary_crossentropy;
+    const v = tf.tensor1d(scores);
+    const [ones, zeros] = [sigmoidCrossEntropy(v, 1, 1e-7), sigmoidCrossEntropy(v, 0, 1e-7)].map((t) => [
+      ...t.dataSync(),
+    ]);
+    scores.forEach((_: number, i: number) => {
+      close(ones[i], target1[i], 1e-5);
+      close(zeros[i], target0[i], 1e-5);
+    });
+    // Unclipped, the loss keeps growing: softplus(30) = 30.
+    close(sigmoidCrossEntropy(v, 0).dataSync()[6], softplus(30), 1e-6);
+    // The gradient: zero past the clip on either side, sigmoid(v) - t inside it.
+    const gradient = tf.grad((x: tf.Tensor) => tf.sum(sigmoidCrossEntropy(x, 0, 1e-7)));
+    const at = [-17, -15, 15, 17];
+    const dv = [...gradient(tf.tensor1d(at)).dataSync()];
+    assert.deepEqual(
+      dv.map((g) => g === 0),
+      [true, false, false, true],
+    );
+    close(dv[2], 1 / (1 + Math.exp(-15)), 1e-6);
+    const [low, high] = clippedLogitRange(1e-7);
+    close(low, -16.118095, 1e-6);
+    close(high, 15.942385, 1e-6);
+    // The loss entry applies it to both players.
+    const clipped = losses
+      .get('standard')
+      .create({ generator: 'non-saturating', real_label: 1, probability_clip: 1e-7 });
+    const d = clipped.discriminator({ real: tf.tensor1d([-30, 0]), fake: tf.tensor1d([30, 3]) }).dataSync()[0];
+    close(d, (target1[0] + target1[3]) / 2 + (target0[6] + target0[4]) / 2, 1e-5);
+    const g = clipped.generator({ real: tf.tensor1d([0]), fake: tf.tensor1d([-30, -5]) }).dataSync()[0];
+    close(g, (target1[0] + target1[2]) / 2, 1e-5);
+    tf.dispose(v);
+  });
+
+  it("the class term: softmax cross-entropy, and with probability_clip Keras 1's sparse_categorical_crossentropy", () => {
+    // Unclipped, even a class the softmax rounds to 0 costs its exact -log p: 120 here, not infinity.
+    const far = softmaxCrossEntropy(tf.tensor2d([[0, 120]]), tf.tensor1d([0], 'int32')).dataSync()[0];
+    close(far, 120, 1e-6);
+    const { logits, labels, loss } = references.keras_sparse_categorical_crossentropy;
+    const [l, y] = [tf.tensor2d(logits, [labels.length, 3]), tf.tensor1d(labels, 'int32')];
+    close(softmaxCrossEntropy(l, y, 1e-7).dataSync()[0], loss, 1e-5);
+    // Unclipped: -log softmax, by hand for the first row: log(e^30 + 2) - 0 = 30 + log(1 + 2e^-30).
+    const exact = softmaxCrossEntropy(tf.slice(l, [0, 0], [1, 3]), tf.slice(y, [0], [1])).dataSync()[0];
+    close(exact, 30, 1e-6);
+    tf.dispose([l, y]);
+  });
+
   it('wgan and wgan-gp: mean fake - mean real for D, -mean fake for G; clipping and penalty declared', () => {
     const { d, g, loss } = lossValues('wgan', { clip: 0.02, critic_warmup: true });
     close(d, mean(fake) - mean(real));
@@ -60,9 +114,22 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
       [0, 24, 25, 499, 500, 1000].map((step) => loss.criticSteps?.(step, 5)),
       [100, 100, 5, 5, 100, 100],
     );
+    // The critic's scores estimate the distance: mean real - mean fake, logged as wasserstein_estimate.
+    assert.deepEqual(loss.stepMetrics?.({ d_real: 3, d_fake: 1.25 }), { wasserstein_estimate: 1.75 });
     const gp = lossValues('wgan-gp', { penalty_weight: 10 });
     close(gp.d, mean(fake) - mean(real));
+    close(gp.g, -mean(fake));
     assert.equal(gp.loss.regularisers?.[0].penalty?.weight, 10);
+  });
+
+  it("every entry's example options train on a test's tiny data: a handful of critic steps per G step", () => {
+    for (const entry of losses.entries) {
+      const defaults = Object.fromEntries(
+        Object.entries(entry.options.properties).map(([name, schema]) => [name, schema.default]),
+      );
+      const loss = entry.create({ type: entry.name, ...defaults, ...entry.example });
+      for (const step of [0, 1, 500]) assert.ok((loss.criticSteps?.(step, 1) ?? 1) <= 5, `${entry.name} ${step}`);
+    }
   });
 
   it('lsgan: halves of mean squares to the targets a, b, c', () => {
@@ -86,6 +153,18 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
     // By hand: mean real = -1/12, mean fake = 5/6; D = 1.44388 + 1.49707, G = 0.37655 + 0.73107.
     close(d, 2.940953, 1e-5);
     close(g, 1.10762, 1e-5);
+  });
+});
+
+describeOnEachBackend('f-GAN losses on raw scores, against values computed independently (references.py)', () => {
+  it('every divergence: D minimises E_Q[f*(g_f(v))] - E_P[g_f(v)], G minimises -E_Q[g_f(v_fake)]', () => {
+    const { real: r, fake: f, values } = references.fdivergences.losses;
+    assert.deepEqual([r, f], [real, fake]);
+    for (const name of Object.keys(divergences) as DivergenceName[]) {
+      const { d, g } = lossValues('fgan', { divergence: name });
+      close(d, values[name].discriminator, 1e-5);
+      close(g, values[name].generator, 1e-5);
+    }
   });
 });
 
@@ -121,15 +200,24 @@ describeOnEachBackend('f-GAN: the variational bound of each divergence (Nowozin 
   const names = Object.keys(divergences) as DivergenceName[];
 
   it("equals the divergence at T* = f'(p/q) for a discrete pair, and a worse critic gives less", () => {
-    const p = [0.2, 0.5, 0.3];
-    const q = [0.4, 0.4, 0.2];
+    const {
+      p,
+      q,
+      divergence: expected,
+    } = references.fdivergences.discrete as {
+      p: number[];
+      q: number[];
+      divergence: Record<DivergenceName, number>;
+    };
     for (const name of names) {
       const divergence = divergences[name];
+      // gx's own f agrees with the independent value, and so does the bound at the optimal critic.
+      close(divergenceOf(divergence, p, q), expected[name], 1e-12);
       const vStar = inverseActivation(
         divergence,
         p.map((pi, i) => divergence.fPrime(pi / q[i])),
       );
-      close(bound(divergence, vStar, p, q), divergenceOf(divergence, p, q), 1e-4);
+      close(bound(divergence, vStar, p, q), expected[name], 1e-4);
       for (const shift of [-0.3, 0.3]) {
         assert.ok(
           bound(
@@ -137,7 +225,7 @@ describeOnEachBackend('f-GAN: the variational bound of each divergence (Nowozin 
             vStar.map((v) => v + shift),
             p,
             q,
-          ) < divergenceOf(divergence, p, q),
+          ) < expected[name],
           `${name} ${shift}`,
         );
       }
@@ -158,8 +246,8 @@ describeOnEachBackend('f-GAN: the variational bound of each divergence (Nowozin 
     }
   });
 
-  it('equals the divergence for a Gaussian pair, in closed form where one exists', () => {
-    const [m1, s1, m2, s2] = [0, 1, 0.5, 1.2];
+  it('equals the divergence for a Gaussian pair: closed forms, and quadrature for all seven', () => {
+    const { m1, s1, m2, s2, divergence: quadrature } = references.fdivergences.gaussian;
     const density = (x: number, m: number, s: number) =>
       Math.exp(-((x - m) ** 2) / (2 * s * s)) / (s * Math.sqrt(2 * Math.PI));
     const dx = 0.002;
@@ -179,7 +267,8 @@ describeOnEachBackend('f-GAN: the variational bound of each divergence (Nowozin 
         divergence,
         p.map((pi, i) => divergence.fPrime(pi / q[i])),
       );
-      const expected = closedForm[name] ?? divergenceOf(divergence, p, q);
+      if (closedForm[name] !== undefined) close(quadrature[name], closedForm[name], 1e-9);
+      const expected = quadrature[name];
       close(bound(divergence, vStar, p, q), expected, 1e-3);
       assert.ok(
         bound(

@@ -3,10 +3,11 @@ import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRandom } from '../../src/random.js';
-import { interpolatesPenalty } from '../../src/registry/regularisers/gradient-penalty.js';
+import { gradientPenalty, interpolatesPenalty } from '../../src/registry/regularisers/gradient-penalty.js';
 import { regularisers } from '../../src/registry/regularisers/index.js';
 import { clipWeights } from '../../src/registry/regularisers/weight-clip.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
+import { references } from '../helpers/references.js';
 
 /** A linear critic D(x) = w . flatten(x) + b, with the given w. */
 function linearCritic(w: number[]): tfl.LayersModel {
@@ -21,6 +22,22 @@ function linearCritic(w: number[]): tfl.LayersModel {
 }
 
 const scoresOf = (model: tfl.LayersModel) => (x: tf.Tensor) => tf.reshape(model.apply(x) as tf.Tensor, [-1]);
+
+/** The nonlinear critic of references.py: D(x) = w2 . tanh(W1^T x + b1) + b2 on 4 inputs. */
+function tanhCritic(): tfl.LayersModel {
+  const { w1, b1, w2, b2 } = references.gradient_penalty;
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({
+        units: 3,
+        inputShape: [4],
+        activation: 'tanh',
+        weights: [tf.tensor2d(w1, [4, 3]), tf.tensor1d(b1)],
+      }),
+      tfl.layers.dense({ units: 1, weights: [tf.tensor2d(w2, [3, 1]), tf.tensor1d([b2])] }),
+    ],
+  });
+}
 
 describeOnEachBackend('regularisers', () => {
   it('the gradient penalty of a linear critic is (||w|| - 1)^2, and its gradient in w is second-order', () => {
@@ -42,6 +59,25 @@ describeOnEachBackend('regularisers', () => {
     // d/dw (||w|| - 1)^2 = 2 (||w|| - 1) w / ||w||
     for (const [i, wi] of w.entries())
       assert.ok(Math.abs(gradient[i] - (2 * (norm - 1) * wi) / norm) < 1e-4, `${gradient[i]}`);
+  });
+
+  it('the gradient penalty of a nonlinear critic on interpolates, one e per sample, against references.py', () => {
+    const { real, fake, mix, penalty } = references.gradient_penalty;
+    const critic = tanhCritic();
+    const [r, f] = [tf.tensor2d(real, [5, 4]), tf.tensor2d(fake, [5, 4])];
+    const value = tf.tidy(() => interpolatesPenalty(scoresOf(critic), r, f, Float32Array.from(mix)).dataSync()[0]);
+    assert.ok(Math.abs(value - penalty) < 1e-5 * Math.max(1, penalty), `${value} != ${penalty}`);
+    // The entry draws e from the run's stream, one per sample in order: the same draws give the same penalty.
+    const term = gradientPenalty.create({ weight: 10 }).penalty;
+    const random = createRandom(7);
+    const drawn = tf.tidy(() => term?.term({ real: r, fake: f, critic: scoresOf(critic), random }).dataSync()[0]);
+    const draws = createRandom(7);
+    const mixes = Float32Array.from({ length: 5 }, () => draws.next());
+    const expected = tf.tidy(() => interpolatesPenalty(scoresOf(critic), r, f, mixes).dataSync()[0]);
+    assert.equal(drawn, expected);
+    assert.equal(random.next(), draws.next()); // exactly five draws
+    tf.dispose([r, f]);
+    critic.dispose();
   });
 
   it('clipping keeps every critic weight in [-c, c]', () => {

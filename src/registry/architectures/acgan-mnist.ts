@@ -5,10 +5,13 @@ import { apply, discriminatorHeads, type Initializer, latentInputs, seededInitia
 
 /**
  * The seed: generator and discriminator of Keras `examples/mnist_acgan.py` (first version, Nov 2016), the AC-GAN of
- * Odena, Olah and Shlens (2017), in NHWC. Layer by layer as the original, with its initialisers (glorot_normal in G,
- * Keras' default glorot_uniform in D); the heads output raw scores and the loss applies sigmoid and softmax.
+ * Odena, Olah and Shlens (2017), in NHWC. Layer by layer as the original, with its initialisers: glorot_normal where
+ * the file names it (G's three convolutions and the class embedding), Keras' default glorot_uniform elsewhere (G's
+ * two Dense layers and all of D). The heads output raw scores and the loss applies sigmoid and softmax.
  */
-export const acganMnist: Architecture = {
+export type AcganMnistOptions = { leaky_slope: number; dropout: number; initializer: 'keras1' | 'tfjs' };
+
+export const acganMnist: Architecture<AcganMnistOptions> = {
   name: 'acgan-mnist',
   summary: 'The AC-GAN of Keras mnist_acgan.py (2016) for 28x28x1 images: upsampling-conv G, 4-conv D',
   options: {
@@ -21,6 +24,12 @@ export const acganMnist: Architecture = {
         description: "Slope of D's LeakyReLU (Keras 1's default, 0.3)",
       },
       dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.3, description: 'Dropout rate in D' },
+      initializer: {
+        enum: ['keras1', 'tfjs'],
+        default: 'keras1',
+        description:
+          "keras1: the seed's, Keras 1's glorot_normal (a plain normal) where the file names it, glorot_uniform elsewhere; tfjs: tfjs's glorotNormal (a normal cut at 2 sigma, 0.88 of the spread) in all of G, as gx 0.1 did",
+      },
     },
   },
   create(model, { imageShape, classHead, seed }) {
@@ -32,19 +41,21 @@ export const acganMnist: Architecture = {
       );
     }
     const init = seededInitializers(seed);
+    const keras1 = model.initializer === 'keras1';
+    // glorot_normal of a kernel with these fans; Keras 1's Dense default where the seed names no init.
+    const glorotNormal = (fanIn: number, fanOut: number) =>
+      keras1 ? init.plainGlorotNormal(fanIn, fanOut) : init.glorotNormal();
+    const denseDefault = () => (keras1 ? init.glorotUniform() : init.glorotNormal());
 
-    const { inputs, latent } = latentInputs(model, init.glorotNormal());
-    let g = apply(
-      tfl.layers.dense({ units: 1024, activation: 'relu', kernelInitializer: init.glorotNormal() }),
-      latent,
-    );
-    g = apply(tfl.layers.dense({ units: 128 * 7 * 7, activation: 'relu', kernelInitializer: init.glorotNormal() }), g);
+    const { inputs, latent } = latentInputs(model, glorotNormal(model.num_classes, model.latent_size));
+    let g = apply(tfl.layers.dense({ units: 1024, activation: 'relu', kernelInitializer: denseDefault() }), latent);
+    g = apply(tfl.layers.dense({ units: 128 * 7 * 7, activation: 'relu', kernelInitializer: denseDefault() }), g);
     g = apply(tfl.layers.reshape({ targetShape: [7, 7, 128] }), g);
     g = apply(tfl.layers.upSampling2d({ size: [2, 2] }), g);
-    g = apply(conv(256, 5, 'relu', init.glorotNormal()), g);
+    g = apply(conv(256, 5, 'relu', glorotNormal(25 * 128, 25 * 256)), g);
     g = apply(tfl.layers.upSampling2d({ size: [2, 2] }), g);
-    g = apply(conv(128, 5, 'relu', init.glorotNormal()), g);
-    const image = apply(conv(1, 2, 'tanh', init.glorotNormal()), g);
+    g = apply(conv(128, 5, 'relu', glorotNormal(25 * 256, 25 * 128)), g);
+    const image = apply(conv(1, 2, 'tanh', glorotNormal(4 * 128, 4 * 1)), g);
     const generator = tfl.model({ inputs, outputs: image, name: 'generator' });
 
     const x = tfl.input({ shape: [28, 28, 1], name: 'image' });
@@ -56,8 +67,8 @@ export const acganMnist: Architecture = {
       [256, 1],
     ]) {
       d = apply(conv(filters, 3, 'linear', init.glorotUniform(), stride), d);
-      d = apply(tfl.layers.leakyReLU({ alpha: model.leaky_slope as number }), d);
-      d = apply(tfl.layers.dropout({ rate: model.dropout as number }), d);
+      d = apply(tfl.layers.leakyReLU({ alpha: model.leaky_slope }), d);
+      d = apply(tfl.layers.dropout({ rate: model.dropout }), d);
     }
     const features = apply(tfl.layers.flatten(), d);
     const outputs = discriminatorHeads(features, model.num_classes, classHead, init.glorotUniform);

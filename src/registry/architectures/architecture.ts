@@ -27,6 +27,6 @@ export interface ArchitectureContext {
   seed: number;
 }
 
-export interface Architecture extends RegistryEntry {
-  create(model: ModelConfig, context: ArchitectureContext): GanModels;
+export interface Architecture<Options = Record<string, unknown>> extends RegistryEntry<Options> {
+  create(model: ModelConfig & Options, context: ArchitectureContext): GanModels;
 }

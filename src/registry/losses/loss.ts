@@ -3,7 +3,13 @@ import type { RegistryEntry, TypedOptions } from '../registry.js';
 
 /** loss: in an experiment: the loss's name and options, and the AC-GAN class term any loss can have. */
 export interface LossConfig extends TypedOptions {
-  readonly auxiliary?: { readonly weight: number; readonly fakes_in_d_step: boolean };
+  readonly auxiliary?: {
+    readonly weight: number;
+    readonly fakes_in_d_step: boolean;
+    readonly probability_clip?: number;
+  };
+  /** D's terms over reals and fakes: the sum of the two means (default), or one mean over both (Keras). */
+  readonly d_average?: 'sum-of-means' | 'concatenated';
 }
 
 import type { CriticRegulariser } from '../regularisers/regulariser.js';

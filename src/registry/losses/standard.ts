@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sigmoidCrossEntropy } from './cross-entropy.js';
 import type { Loss } from './loss.js';
 
 /**
@@ -6,7 +7,7 @@ import type { Loss } from './loss.js';
  * D minimises E[softplus(-v_real)] + E[softplus(v_fake)] (binary cross-entropy with targets 1 and 0);
  * the non-saturating G minimises E[softplus(-v_fake)] (Section 3), the minimax G -E[softplus(v_fake)].
  */
-export type StandardOptions = { generator: 'non-saturating' | 'minimax'; real_label: number };
+export type StandardOptions = { generator: 'non-saturating' | 'minimax'; real_label: number; probability_clip: number };
 
 export const standard: Loss<StandardOptions> = {
   name: 'standard',
@@ -27,23 +28,24 @@ export const standard: Loss<StandardOptions> = {
         description:
           "D's target for real images; below 1 is one-sided label smoothing (e.g. 0.9; Salimans et al. 2016)",
       },
+      probability_clip: {
+        type: 'number',
+        minimum: 0,
+        maximum: 0.01,
+        default: 0,
+        description:
+          "Clip D's probability to [p, 1 - p] inside the cross-entropy, as Keras 1 does with p = 1e-7 (the seed): no gradient past a logit of about 16; 0: the exact loss",
+      },
     },
   },
   create(options) {
-    const realLabel = options.real_label;
+    const { real_label: realLabel, probability_clip: clip } = options;
     const minimax = options.generator === 'minimax';
+    const crossEntropy = (scores: tf.Tensor, target: number) => tf.mean(sigmoidCrossEntropy(scores, target, clip));
     return {
-      discriminator: ({ real, fake }) =>
-        tf.tidy(() => {
-          // Cross-entropy against target t: t softplus(-v) + (1 - t) softplus(v).
-          const realTerm = tf.add(
-            tf.mul(realLabel, tf.softplus(tf.neg(real))),
-            tf.mul(1 - realLabel, tf.softplus(real)),
-          );
-          return tf.add(tf.mean(realTerm), tf.mean(tf.softplus(fake)));
-        }),
-      generator: ({ fake }) =>
-        tf.tidy(() => (minimax ? tf.neg(tf.mean(tf.softplus(fake))) : tf.mean(tf.softplus(tf.neg(fake))))),
+      discriminator: ({ real, fake }) => tf.tidy(() => tf.add(crossEntropy(real, realLabel), crossEntropy(fake, 0))),
+      // Minimax: G minimises log(1 - D(G(z))), the negated cross-entropy against "fake".
+      generator: ({ fake }) => tf.tidy(() => (minimax ? tf.neg(crossEntropy(fake, 0)) : crossEntropy(fake, 1))),
     };
   },
 };

@@ -85,6 +85,21 @@ export function kernelDistance(
 }
 
 /**
+ * How often the most probable class is the one asked for (conditional generators; AC-GAN, Odena et al. 2017):
+ * the share of rows whose arg max is `labels[n]`.
+ */
+export function labelAccuracy(probabilities: Features, labels: ArrayLike<number>): number {
+  const { count, dim, values } = probabilities;
+  let correct = 0;
+  for (let n = 0; n < count; n++) {
+    let best = 0;
+    for (let c = 1; c < dim; c++) if (values[n * dim + c] > values[n * dim + best]) best = c;
+    if (best === labels[n]) correct++;
+  }
+  return correct / count;
+}
+
+/**
  * Improved precision and recall (Kynkäänniemi et al. 2019): each set's manifold is the union of balls around its
  * points reaching their k-th nearest neighbour. Precision: the share of generated points inside the real
  * manifold (quality); recall: the share of real points inside the generated one (coverage).

@@ -4,7 +4,7 @@ import type { ModelConfig } from '../../config/experiment.js';
 import { encodePng } from '../../images/png.js';
 import { type Gan, sampler } from '../../models/gan.js';
 import { disposeLatent, type LatentBatch } from '../../models/latent.js';
-import { fixedLatent, sampleGrid } from '../../models/sample-grid.js';
+import { type ClassLayout, fixedLatent, gridColumns, sampleGrid } from '../../models/sample-grid.js';
 import type { Tracker } from '../../tracking/tracker.js';
 import { recordGrid } from '../sample-index.js';
 import { firesAtEpochEnd, firesAtStep, type Schedule } from '../schedule.js';
@@ -18,22 +18,37 @@ export interface SampleGridsOptions {
   runDir: string;
   gan: Gan;
   tracker: Tracker;
+  /** A row or a column per class, and the same noise every grid or fresh noise each (the seed); train.sample_grid. */
+  grid?: { classes: ClassLayout; noise: 'fixed' | 'fresh' };
 }
 
 /**
- * A grid of G's images from fixed noise, on schedule and at the end: samples/epoch-NNNN.png after an epoch,
- * samples/step-NNNNNN.png after a step and at the end; one grid per step at most. Each is also a step image in
- * MLflow, so the UI's slider steps through them.
+ * A grid of G's images (from fixed noise unless train.sample_grid.noise is fresh), on schedule and at the end:
+ * samples/epoch-NNNN.png after an epoch, samples/step-NNNNNN.png after a step and at the end; one grid per step at
+ * most. Each is also a step image in MLflow, so the UI's slider steps through them.
  */
-export function sampleGrids({ model, seed, schedule, runDir, gan, tracker }: SampleGridsOptions): Callback {
+export function sampleGrids({
+  model,
+  seed,
+  schedule,
+  runDir,
+  gan,
+  tracker,
+  grid: layout,
+}: SampleGridsOptions): Callback {
   const samplesDir = join(runDir, 'samples');
+  const classes = layout?.classes ?? 'rows';
   let latent: LatentBatch | undefined;
   let sampledAt = -1;
   const save = async (name: string, step: number) => {
     if (sampledAt === step) return; // an epoch's end or the run's end on a step that had its grid
     sampledAt = step;
-    latent ??= fixedLatent(model, seed);
-    const grid = sampleGrid(sampler(gan), latent);
+    if (layout?.noise === 'fresh') {
+      if (latent) disposeLatent(latent);
+      latent = fixedLatent(model, seed, classes, step);
+    }
+    latent ??= fixedLatent(model, seed, classes);
+    const grid = sampleGrid(sampler(gan), latent, gridColumns(model, classes));
     const file = join(samplesDir, `${name}.png`);
     await writeFileAtomic(file, await encodePng(grid));
     await recordGrid(samplesDir, step, `${name}.png`);

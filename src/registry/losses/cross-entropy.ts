@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Cross-entropies on raw scores, exact by default. With `clip` > 0 they are Keras 1's (backend
+ * tensorflow_backend.py, 2016), which clips the probability to [clip, 1 - clip] before taking its log: the loss is
+ * flat, and its gradient zero, where the model is surer than that (past a logit of about 16 for clip 1e-7).
+ */
+
+/** Keras 1's binary_crossentropy bounds, as logits: float32's clip and 1 - clip, mapped back by log(p / (1 - p)). */
+export function clippedLogitRange(clip: number): [number, number] {
+  const low = Math.fround(clip);
+  const high = Math.fround(1 - low);
+  return [Math.log(low / high), Math.log(high / Math.fround(1 - high))];
+}
+
+/**
+ * Binary cross-entropy of sigmoid(v) against target t, per element: t softplus(-v) + (1 - t) softplus(v).
+ * Keras 1 computes sigmoid, clips, and turns the probability back into a logit; clipping the logit is the same.
+ */
+export function sigmoidCrossEntropy(scores: tf.Tensor, target: number, clip = 0): tf.Tensor {
+  return tf.tidy(() => {
+    const v = clip > 0 ? tf.clipByValue(scores, ...clippedLogitRange(clip)) : scores;
+    return tf.add(tf.mul(target, tf.softplus(tf.neg(v))), tf.mul(1 - target, tf.softplus(v)));
+  });
+}
+
+/**
+ * Sparse softmax cross-entropy from raw logits, averaged over the batch: -log softmax(logits)[label].
+ * Clipped as Keras 1's sparse_categorical_crossentropy: q = clip(softmax(logits)), then -log(q_c / sum(q)).
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, clip = 0): tf.Tensor {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D, logits.shape[1] as number);
+    const logProbabilities =
+      clip > 0 ? tf.logSoftmax(tf.log(tf.clipByValue(tf.softmax(logits), clip, 1 - clip))) : tf.logSoftmax(logits);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbabilities), -1)));
+  });
+}
