@@ -28,7 +28,10 @@ export function localMlflowRun(mlruns: string) {
     .filter((id) => /^\d+$/.test(id))
     .flatMap((id) =>
       readdirSync(join(mlruns, id))
-        .filter((entry) => statSync(join(mlruns, id, entry)).isDirectory())
+        // Runs only: an experiment's folder also holds datasets/ and models/ (dataset inputs, logged models).
+        .filter(
+          (entry) => statSync(join(mlruns, id, entry)).isDirectory() && existsSync(join(mlruns, id, entry, 'tags')),
+        )
         .map((run) => join(mlruns, id, run)),
     );
   if (folders.length !== 1) throw new Error(`expected one run in ${mlruns}, found ${folders.length}`);
