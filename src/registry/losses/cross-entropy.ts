@@ -6,11 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
  * flat, and its gradient zero, where the model is surer than that (past a logit of about 16 for clip 1e-7).
  */
 
-/** Keras 1's binary_crossentropy bounds, as logits: float32's clip and 1 - clip, mapped back by log(p / (1 - p)). */
+/**
+ * Keras 1's binary_crossentropy bounds, as logits: float32's clip and 1 - clip, mapped back by log(p / (1 - p)).
+ * Clip 0 gives [-Infinity, Infinity]: no clip at all.
+ */
 export function clippedLogitRange(clip: number): [number, number] {
   const low = Math.fround(clip);
   const high = Math.fround(1 - low);
-  return [Math.log(low / high), Math.log(high / Math.fround(1 - high))];
+  return [-Math.log(high / low), Math.log(high / Math.fround(1 - high))];
 }
 
 /**
@@ -19,7 +22,7 @@ export function clippedLogitRange(clip: number): [number, number] {
  */
 export function sigmoidCrossEntropy(scores: tf.Tensor, target: number, clip = 0): tf.Tensor {
   return tf.tidy(() => {
-    const v = clip > 0 ? tf.clipByValue(scores, ...clippedLogitRange(clip)) : scores;
+    const v = tf.clipByValue(scores, ...clippedLogitRange(clip));
     return tf.add(tf.mul(target, tf.softplus(tf.neg(v))), tf.mul(1 - target, tf.softplus(v)));
   });
 }
@@ -33,6 +36,6 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, clip =
     const oneHot = tf.oneHot(tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D, logits.shape[1] as number);
     const logProbabilities =
       clip > 0 ? tf.logSoftmax(tf.log(tf.clipByValue(tf.softmax(logits), clip, 1 - clip))) : tf.logSoftmax(logits);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbabilities), -1)));
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbabilities), 1)));
   });
 }
