@@ -9,13 +9,16 @@ const MAX_RUN_NAME = 250;
  * the rest is bookkeeping, kept in tags.
  */
 export function settingsOf(experiment: ResolvedExperiment): Record<string, unknown> {
-  const { name, description, tracking, sweep, ...settings } = experiment;
-  return flatten(settings);
+  return flatten(Object.fromEntries(Object.entries(experiment).filter(([key]) => !BOOKKEEPING.includes(key))));
 }
+
+/** The sections of an experiment that are not its settings. */
+const BOOKKEEPING = ['name', 'description', 'tracking', 'sweep'];
 
 /**
  * The settings given on the command line (`--set` paths, `train.max_steps` for --max-steps) whose values in `run`
- * differ from `file`'s, in the order given: what names a run. The defaults a changed `type` brings are not named.
+ * differ from `file`'s, in the order given: what names a run. The defaults a changed `type` brings are not named,
+ * nor is anything outside the settings (tracking.uri may carry a password; a name is shown everywhere).
  */
 export function changedSettings(
   file: ResolvedExperiment,
@@ -25,6 +28,7 @@ export function changedSettings(
   const valueAt = (experiment: ResolvedExperiment, path: string) =>
     path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], experiment);
   return [...new Set(paths)]
+    .filter((path) => !BOOKKEEPING.includes(path.split('.')[0]))
     .filter((path) => JSON.stringify(valueAt(file, path)) !== JSON.stringify(valueAt(run, path)))
     .map((path) => [path, valueAt(run, path)]);
 }
