@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
 import { gridsInOrder } from '../runner/sample-index.js';
-import type { SweepRecord } from '../sweep/record.js';
+import { readSweepRecord, type SweepRecord } from '../sweep/record.js';
 import { rankTrials } from '../sweep/summary.js';
 import { experimentParams } from '../tracking/params.js';
 import { type CurvePoint, type Grid, REPORTED_METRICS, type Report, type ReportRun } from './report-run.js';
@@ -40,16 +40,7 @@ export async function runFromFolder(runDir: string): Promise<ReportRun> {
 
 /** A sweep folder's finished and stopped trials, ranked as the sweep ranks them (best first), then the rest. */
 export async function reportFromSweep(sweepDir: string): Promise<Report> {
-  let record: SweepRecord;
-  try {
-    record = JSON.parse(await readFile(join(sweepDir, 'sweep.json'), 'utf8'));
-  } catch {
-    throw new GxError(
-      'SWEEP_NOT_FOUND',
-      `${sweepDir} is not a sweep folder (no sweep.json)`,
-      'give the folder `gx sweep` printed',
-    );
-  }
+  const record = await readSweepRecord(sweepDir);
   return reportOfSweep(record);
 }
 

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GxError } from '../errors.js';
 import type { Trial } from './trials.js';
 
 export type TrialStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'STOPPED';
@@ -19,4 +22,17 @@ export interface SweepRecord {
   mode: 'min' | 'max';
   parent: { store: string; runId?: string; experimentId?: string };
   trials: TrialRecord[];
+}
+
+/** Reads a sweep folder's sweep.json; a folder without one is a clear error. */
+export async function readSweepRecord(sweepDir: string): Promise<SweepRecord> {
+  try {
+    return JSON.parse(await readFile(join(sweepDir, 'sweep.json'), 'utf8'));
+  } catch {
+    throw new GxError(
+      'SWEEP_NOT_FOUND',
+      `${sweepDir} is not a sweep folder (no sweep.json)`,
+      'give the folder `gx sweep` printed',
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
@@ -7,7 +7,6 @@ import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
-import { GxError } from '../errors.js';
 import { reportOfSweep } from '../report/run-folder-runs.js';
 import { writeReport } from '../report/write-report.js';
 import { newRunId, runsDir } from '../runner/run-folder.js';
@@ -15,7 +14,7 @@ import { recordedStore, resumeTracking, startTracking } from '../tracking/open.j
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
 import { sweepTrials } from './plan.js';
-import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
+import { readSweepRecord, type SweepRecord, type TrialRecord, type TrialStatus } from './record.js';
 import { runTrial, trialFile } from './run-trial.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
 import type { Trial } from './trials.js';
@@ -92,16 +91,7 @@ export async function runSweep(file: string, overrides: readonly string[], optio
 /** Continues a sweep: its trials that did not finish (a stopped one from its checkpoint), under the same parent. */
 export async function resumeSweep(sweep: string, options: SweepOptions = {}) {
   const sweepDir = resolve(sweep);
-  let record: SweepRecord;
-  try {
-    record = JSON.parse(await readFile(join(sweepDir, 'sweep.json'), 'utf8'));
-  } catch {
-    throw new GxError(
-      'SWEEP_NOT_FOUND',
-      `no sweep in ${sweepDir} (no sweep.json)`,
-      'give the folder `gx sweep` printed',
-    );
-  }
+  const record = await readSweepRecord(sweepDir);
   const tracker = await resumeTracking(record.parent, sweepDir, warnOf(options));
   return execute(
     sweepDir,
