@@ -10,6 +10,7 @@ export { tagKeySchema } from './tracking-schema.js';
 
 import { architectures } from '../registry/architectures/index.js';
 import { datasets } from '../registry/datasets.js';
+import { probabilityClipOption } from '../registry/losses/cross-entropy.js';
 import { losses } from '../registry/losses/index.js';
 import { evalMetrics } from '../registry/metrics/index.js';
 import { optimizers } from '../registry/optimizers.js';
@@ -90,14 +91,9 @@ export const experimentSchema: JsonSchema = {
             default: true,
             description: "Whether D's class loss includes fakes (the seed: yes; later Keras versions: no)",
           },
-          probability_clip: {
-            type: 'number',
-            minimum: 0,
-            maximum: 0.01,
-            default: 0,
-            description:
-              'Clip the class probabilities to [p, 1 - p] inside the cross-entropy, as Keras 1 does with p = 1e-7 (the seed); 0: the exact loss',
-          },
+          probability_clip: probabilityClipOption(
+            'Clip the class probabilities to [p, 1 - p] inside the cross-entropy, as Keras 1 does with p = 1e-7 (the seed); 0: the exact loss',
+          ),
         },
         additionalProperties: false,
       },

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/** The schema of a probability clip p (Keras 1 uses 1e-7; 0 is the exact loss), shared by both cross-entropies. */
+export function probabilityClipOption(description: string) {
+  return { type: 'number', minimum: 0, maximum: 0.01, default: 0, description } as const;
+}
+
 /**
  * Cross-entropies on raw scores, exact by default. With `clip` > 0 they are Keras 1's (backend
  * tensorflow_backend.py, 2016), which clips the probability to [clip, 1 - clip] before taking its log: the loss is

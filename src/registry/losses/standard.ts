@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sigmoidCrossEntropy } from './cross-entropy.js';
+import { probabilityClipOption, sigmoidCrossEntropy } from './cross-entropy.js';
 import type { Loss } from './loss.js';
 
 /**
@@ -28,14 +28,9 @@ export const standard: Loss<StandardOptions> = {
         description:
           "D's target for real images; below 1 is one-sided label smoothing (e.g. 0.9; Salimans et al. 2016)",
       },
-      probability_clip: {
-        type: 'number',
-        minimum: 0,
-        maximum: 0.01,
-        default: 0,
-        description:
-          "Clip D's probability to [p, 1 - p] inside the cross-entropy, as Keras 1 does with p = 1e-7 (the seed): no gradient past a logit of about 16; 0: the exact loss",
-      },
+      probability_clip: probabilityClipOption(
+        "Clip D's probability to [p, 1 - p] inside the cross-entropy, as Keras 1 does with p = 1e-7 (the seed): no gradient past a logit of about 16; 0: the exact loss",
+      ),
     },
   },
   create(options) {
