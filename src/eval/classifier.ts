@@ -42,6 +42,8 @@ interface JudgeManifest {
 /** The judges that ship with gx (classifiers/ at the package's root), so that every user's FID has the same judge. */
 export const shippedJudges = fileURLToPath(new URL('../../../classifiers/', import.meta.url));
 const judgeName = (dataset: string) => `${dataset}-lenet-v${VERSION}`;
+/** Where the judge gx ships for `dataset` is (or would be). */
+export const shippedJudge = (dataset: string) => join(shippedJudges, judgeName(dataset));
 
 /**
  * gx's judge of generated images: a LeNet-style CNN (two 5x5 conv (16, 32 filters) + max-pool stages, a 128-unit
@@ -55,7 +57,7 @@ export async function loadClassifier(
   data: { train: ImageSet; test: ImageSet },
   log: (line: string) => void = () => {},
 ): Promise<Classifier> {
-  const shipped = join(shippedJudges, judgeName(dataset));
+  const shipped = shippedJudge(dataset);
   if (existsSync(shipped)) return loadJudge(shipped);
   const cached = join(cacheDir, 'classifiers', `${judgeName(dataset)}-seed${SEED}`);
   if (existsSync(join(cached, 'judge.json'))) return loadJudge(cached);
@@ -119,13 +121,7 @@ async function loadJudge(folder: string): Promise<Classifier> {
   for (const file of JUDGE_FILES) {
     const actual = await fileSha256(join(folder, file)).catch(() => 'missing');
     if (actual !== manifest.sha256[file]) {
-      throw new GxError(
-        'CLASSIFIER_DAMAGED',
-        `the evaluation classifier in ${folder} is damaged: ${file} does not match its checksum in judge.json`,
-        folder.startsWith(shippedJudges)
-          ? 'reinstall gx (npm ci)'
-          : `delete ${folder}; the next evaluation trains it again`,
-      );
+      throw damaged(folder, `is damaged: ${file} does not match its checksum in judge.json`);
     }
   }
   return wrap(await loadLayersModel(join(folder, 'model')), manifest.accuracy);
@@ -135,14 +131,19 @@ export async function readJudgeManifest(folder: string): Promise<JudgeManifest> 
   try {
     return JSON.parse(await readFile(join(folder, 'judge.json'), 'utf8'));
   } catch (error) {
-    throw new GxError(
-      'CLASSIFIER_DAMAGED',
-      `the evaluation classifier in ${folder} has no readable judge.json: ${(error as Error).message}`,
-      folder.startsWith(shippedJudges)
-        ? 'reinstall gx (npm ci)'
-        : `delete ${folder}; the next evaluation trains it again`,
-    );
+    throw damaged(folder, `has no readable judge.json: ${(error as Error).message}`);
   }
+}
+
+/** A judge that cannot be trusted: the shipped one is reinstalled, a cached one trained again. */
+function damaged(folder: string, what: string): GxError {
+  return new GxError(
+    'CLASSIFIER_DAMAGED',
+    `the evaluation classifier in ${folder} ${what}`,
+    folder.startsWith(shippedJudges)
+      ? 'reinstall gx (npm ci)'
+      : `delete ${folder}; the next evaluation trains it again`,
+  );
 }
 
 export async function fileSha256(path: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { backendNames } from '../../backend/backend-names.js';
@@ -6,7 +6,7 @@ import { selectBackend } from '../../backend/select.js';
 import { GxCommand } from '../../cli/gx-command.js';
 import { cacheDir } from '../../data/cache-dir.js';
 import type { ImageSet } from '../../data/image-set.js';
-import { loadClassifier, readJudgeManifest, saveJudge, shippedJudges, trainClassifier } from '../../eval/classifier.js';
+import { loadClassifier, readJudgeManifest, saveJudge, shippedJudge, trainClassifier } from '../../eval/classifier.js';
 import { describeImages, reference } from '../../eval/evaluate.js';
 import { datasets } from '../../registry/datasets.js';
 import { frechetDistance } from '../../registry/metrics/formulas.js';
@@ -83,9 +83,7 @@ async function retrain(
   const trained = await trainClassifier(dataset, data, log);
   const manifest = await saveJudge(trained, folder);
   trained.dispose();
-  const shipped = await readJudgeManifest(join(shippedJudges, `${dataset}-lenet-v${manifest.version}`)).catch(
-    () => undefined,
-  );
+  const shipped = await readJudgeManifest(shippedJudge(dataset)).catch(() => undefined);
   const sameAsShipped =
     !!shipped && Object.entries(manifest.sha256).every(([file, sum]) => shipped.sha256[file] === sum);
   return { folder, accuracy: manifest.accuracy, sha256: manifest.sha256, shipped: !!shipped, sameAsShipped };
