@@ -4,9 +4,9 @@ import '@tensorflow/tfjs-layers';
 import { GxError } from '../errors.js';
 import type { BackendName } from './backend-names.js';
 import { registerComparisonGradients } from './comparison-gradients.js';
+import { registerTensorflowKernels, registerWasmTrainingKernels } from './kernels.js';
 import { findInstalls } from './native/layout.js';
 import { loadInstall, type TensorflowBinding } from './native/load.js';
-import { registerWasmTrainingKernels } from './wasm-kernels.js';
 
 /** tfjs-node's own packages, when a project installs them (they download libtensorflow 2.9 at install). */
 const nativePackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -68,7 +68,10 @@ async function prepare(name: string): Promise<boolean> {
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmTrainingKernels();
   }
-  if (name === 'tensorflow') native = await loadNative();
+  if (name === 'tensorflow') {
+    native = await loadNative();
+    if (tf.findBackendFactory(name)) registerTensorflowKernels();
+  }
   return Boolean(tf.findBackendFactory(name));
 }
 

@@ -5,30 +5,33 @@ import { selectBackend } from '../../src/backend/select.js';
 import { createRandom } from '../../src/random.js';
 
 await selectBackend('cpu');
+await selectBackend('tensorflow');
 await selectBackend('wasm');
 const random = createRandom(11);
 
 const values = (size: number) => Float32Array.from({ length: size }, () => random.normal());
 const between = (lo: number, hi: number) => lo + random.int(hi - lo + 1);
 
+type Backend = 'cpu' | 'wasm' | 'tensorflow';
+
 /** Runs `f` on a backend and returns its result as plain numbers. */
-async function on(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Float32Array> {
+async function on(backend: Backend, f: () => tf.Tensor): Promise<Float32Array> {
   await tf.setBackend(backend);
   return tf.tidy(() => f().dataSync() as Float32Array);
 }
 
-async function sameOnBoth(f: () => tf.Tensor, what: string) {
+async function sameOnBoth(f: () => tf.Tensor, what: string, backend: Backend = 'wasm') {
   const expected = await on('cpu', f);
-  const actual = await on('wasm', f);
+  const actual = await on(backend, f);
   assert.equal(actual.length, expected.length, what);
   const scale = Math.max(...expected.map(Math.abs), 1e-12);
   const error = Math.max(...actual.map((value, i) => Math.abs(value - expected[i]))) / scale;
-  assert.ok(error <= 1e-4, `${what}: relative error ${error}`);
+  assert.ok(error <= 1e-4, `${backend}, ${what}: relative error ${error}`);
 }
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 
-describe('gx kernels for the wasm backend, against the cpu backend', () => {
+describe("gx's kernels for the wasm and tensorflow backends, against the cpu backend", () => {
   const cases: { stride: number; pad: Pad; kernel: [number, number]; batch: number }[] = [];
   for (const stride of [1, 2]) {
     for (const pad of ['same', 'valid'] as const) {
@@ -53,12 +56,12 @@ describe('gx kernels for the wasm backend, against the cpu backend', () => {
     });
   }
 
-  it('Conv2DBackpropFilter and Conv2DBackpropInput: strides 1 and 2, same, valid and explicit padding, non-square kernels, batch 1 and more', async () => {
+  it('Conv2DBackpropFilter and Conv2DBackpropInput: strides 1 and 2, same, valid and explicit padding, non-square kernels, batch 1 and more, few channels and 8 or more (below 8, tensorflow keeps its own kernel)', async () => {
     for (const { stride, pad, kernel, batch } of cases) {
       const [height, width, inChannels, outChannels] = [
         between(kernel[0] + 2, 13),
         between(kernel[1] + 2, 11),
-        between(1, 4),
+        batch === 1 ? between(1, 4) : between(8, 12),
         between(1, 5),
       ];
       const xShape: [number, number, number, number] = [batch, height, width, inChannels];
@@ -76,10 +79,14 @@ describe('gx kernels for the wasm backend, against the cpu backend', () => {
         () => tf.grad((wt: tf.Tensor) => objective(tf.tensor4d(x, xShape), wt as tf.Tensor4D))(tf.tensor4d(w, wShape)),
         `filter gradient, ${what}`,
       );
-      await sameOnBoth(
-        () => tf.grad((xt: tf.Tensor) => objective(xt as tf.Tensor4D, tf.tensor4d(w, wShape)))(tf.tensor4d(x, xShape)),
-        `input gradient, ${what}`,
-      );
+      for (const backend of ['wasm', 'tensorflow'] as const) {
+        await sameOnBoth(
+          () =>
+            tf.grad((xt: tf.Tensor) => objective(xt as tf.Tensor4D, tf.tensor4d(w, wShape)))(tf.tensor4d(x, xShape)),
+          `input gradient, ${what}`,
+          backend,
+        );
+      }
     }
   });
 

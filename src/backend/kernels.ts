@@ -1,0 +1,283 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Kernels gx adds to or replaces in a backend, each composed of that backend's own fast kernels: on wasm, what
+ * training needs and wasm lacks or runs as slow loops (XNNPACK convolutions and matrix products, transposes and
+ * slices instead); on tensorflow, the input gradient of a stride-1 convolution, which TensorFlow's CPU kernel runs
+ * up to 5x slower than the equivalent forward convolution.
+ */
+type Info = tf.TensorInfo;
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+type Backend = { disposeData(dataId: object): void };
+
+/** Runs another kernel of the active backend directly, as its own kernels do, without going through the engine. */
+function run(kernelName: string, backend: Backend, inputs: Record<string, Info>, attrs: object = {}): Info {
+  const kernel = tf.getKernel(kernelName, tf.getBackend());
+  if (!kernel) throw new Error(`the ${tf.getBackend()} backend has no ${kernelName} kernel`);
+  return kernel.kernelFunc({ inputs, backend: backend as never, attrs: attrs as tf.NamedAttrMap }) as Info;
+}
+
+function dispose(backend: Backend, ...infos: Info[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/**
+ * The filter gradient of a 2-D convolution, dW[kh, kw, ci, co] = sum over n, oh, ow of
+ * x[n, oh*s + kh*d - top, ow*s + kw*d - left, ci] * dy[n, oh, ow, co], is itself a convolution: of x with the
+ * channels as the batch ([ci, H, W, n]) by dy as the filter ([oh, ow, n, co]), with the forward stride as the
+ * dilation and the forward dilation as the stride. The forward padding is explicit; rows the forward convolution
+ * never reached are sliced off.
+ */
+function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): Info {
+  const { x, dy } = inputs as { x: Info; dy: Info };
+  const { strides, pad, dilations, dimRoundingMode, filterShape } = attrs as unknown as {
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dilations: [number, number] | number;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    dilations ?? 1,
+    pad,
+    dimRoundingMode,
+  );
+  const [kh, kw] = [info.filterHeight, info.filterWidth];
+  const bottom = Math.max(
+    0,
+    (kh - 1) * info.dilationHeight + (info.outHeight - 1) * info.strideHeight + 1 - info.inHeight - info.padInfo.top,
+  );
+  const right = Math.max(
+    0,
+    (kw - 1) * info.dilationWidth + (info.outWidth - 1) * info.strideWidth + 1 - info.inWidth - info.padInfo.left,
+  );
+  const wasm = backend as unknown as Backend;
+
+  const channelsAsBatch = run('Transpose', wasm, { x }, { perm: [3, 1, 2, 0] });
+  const dyAsFilter = run('Transpose', wasm, { x: dy }, { perm: [1, 2, 0, 3] });
+  const correlated = run(
+    'Conv2D',
+    wasm,
+    { x: channelsAsBatch, filter: dyAsFilter },
+    {
+      strides: [info.dilationHeight, info.dilationWidth],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: [
+        [0, 0],
+        [info.padInfo.top, bottom],
+        [info.padInfo.left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  );
+  const cropped = run(
+    'Slice',
+    wasm,
+    { x: correlated },
+    { begin: [0, 0, 0, 0], size: [info.inChannels, kh, kw, info.outChannels] },
+  );
+  const filterGradient = run('Transpose', wasm, { x: cropped }, { perm: [1, 2, 0, 3] });
+  dispose(wasm, channelsAsBatch, dyAsFilter, correlated, cropped);
+  return filterGradient;
+}
+
+/**
+ * out[s, ...] = sum of x[i, ...] over i with segmentIds[i] = s (the gradient of a gather: the class embedding's),
+ * as one matrix product onehot(segmentIds)^T x.
+ */
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): Info {
+  const { x, segmentIds } = inputs as { x: Info; segmentIds: Info };
+  const { numSegments } = attrs as unknown as { numSegments: number };
+  const wasm = backend as unknown as Backend;
+  const rows = segmentIds.shape.reduce((a, b) => a * b, 1);
+  const rest = x.shape.slice(segmentIds.shape.length);
+  const width = rest.reduce((a, b) => a * b, 1);
+  const ids = run('Reshape', wasm, { x: segmentIds }, { shape: [rows] });
+  // wasm's OneHot writes int32 whatever dtype it is asked for: cast to x's type.
+  const oneHotInts = run(
+    'OneHot',
+    wasm,
+    { indices: ids },
+    { depth: numSegments, onValue: 1, offValue: 0, dtype: 'int32' },
+  );
+  const oneHot = run('Cast', wasm, { x: oneHotInts }, { dtype: x.dtype });
+  const left = run('Reshape', wasm, { x: oneHot }, { shape: [1, rows, numSegments] });
+  const right = run('Reshape', wasm, { x }, { shape: [1, rows, width] });
+  const product = run('BatchMatMul', wasm, { a: left, b: right }, { transposeA: true, transposeB: false });
+  const out = run('Reshape', wasm, { x: product }, { shape: [numSegments, ...rest] });
+  dispose(wasm, ids, oneHotInts, oneHot, left, right, product);
+  return out;
+}
+
+/**
+ * The input gradient of a 2-D convolution (also the forward pass of a transposed convolution) as a plain
+ * convolution: dy spread out by the stride (zeros between its pixels), convolved with the filter rotated by 180
+ * degrees and its channels swapped. XNNPACK runs that about 10x faster than wasm's own Conv2DBackpropInput;
+ * TensorFlow's CPU kernel wins only for strides above 1 and one or few channels. With unequal strides, or where
+ * `keepOriginal` says so, the backend's own kernel runs.
+ */
+function conv2DBackpropInput(keepOriginal: (info: tf.backend_util.Conv2DInfo) => boolean = () => false) {
+  return (original: tf.KernelFunc) =>
+    ({ inputs, backend, attrs }: KernelArgs): Info => {
+      const { dy, filter } = inputs as { dy: Info; filter: Info };
+      const { inputShape, strides, pad, dimRoundingMode } = attrs as unknown as {
+        inputShape: [number, number, number, number];
+        strides: [number, number] | number;
+        pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+        dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      };
+      const filterShape = filter.shape as [number, number, number, number];
+      const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, strides, 1, pad, dimRoundingMode);
+      if (info.strideWidth !== info.strideHeight || keepOriginal(info)) {
+        return original({ inputs, backend, attrs }) as Info;
+      }
+      const stride = info.strideHeight;
+      const own = backend as unknown as Backend;
+      const [kh, kw] = [info.filterHeight, info.filterWidth];
+      const temporaries: Info[] = [];
+      const temporary = (tensor: Info) => {
+        temporaries.push(tensor);
+        return tensor;
+      };
+
+      let spread = dy;
+      if (stride > 1) {
+        // Zeros after every pixel, along W then along H: two pads of a reshaped view (wasm's DepthToSpace is slow).
+        const [n, oh, ow, co] = dy.shape;
+        const gap = stride - 1;
+        const alongW = temporary(run('Reshape', own, { x: dy }, { shape: [n, oh, ow, 1, co] }));
+        const paddedW = temporary(
+          run(
+            'PadV2',
+            own,
+            { x: alongW },
+            {
+              paddings: [
+                [0, 0],
+                [0, 0],
+                [0, 0],
+                [0, gap],
+                [0, 0],
+              ],
+              constantValue: 0,
+            },
+          ),
+        );
+        const alongH = temporary(run('Reshape', own, { x: paddedW }, { shape: [n, oh, 1, ow * stride * co] }));
+        const paddedH = temporary(
+          run(
+            'PadV2',
+            own,
+            { x: alongH },
+            {
+              paddings: [
+                [0, 0],
+                [0, 0],
+                [0, gap],
+                [0, 0],
+              ],
+              constantValue: 0,
+            },
+          ),
+        );
+        const full = temporary(run('Reshape', own, { x: paddedH }, { shape: [n, oh * stride, ow * stride, co] }));
+        const size = [n, (oh - 1) * stride + 1, (ow - 1) * stride + 1, co];
+        spread = temporary(run('Slice', own, { x: full }, { begin: [0, 0, 0, 0], size }));
+      }
+      const rotated = temporary(run('Reverse', own, { x: filter }, { dims: [0, 1] }));
+      const swapped = temporary(run('Transpose', own, { x: rotated }, { perm: [0, 1, 3, 2] }));
+      const top = kh - 1 - info.padInfo.top;
+      const left = kw - 1 - info.padInfo.left;
+      const bottom = info.inHeight + kh - 1 - spread.shape[1] - top;
+      const right = info.inWidth + kw - 1 - spread.shape[2] - left;
+      const explicit = [
+        [0, 0],
+        [Math.max(0, top), Math.max(0, bottom)],
+        [Math.max(0, left), Math.max(0, right)],
+        [0, 0],
+      ];
+      let result = run(
+        'Conv2D',
+        own,
+        { x: spread, filter: swapped },
+        { strides: 1, dilations: 1, pad: explicit, dataFormat: 'NHWC' },
+      );
+      if (top < 0 || left < 0 || bottom < 0 || right < 0) {
+        // Padding wider than the filter: what lies outside the input is cut off instead of padded.
+        const begin = [0, Math.max(0, -top), Math.max(0, -left), 0];
+        result = run('Slice', own, { x: temporary(result) }, { begin, size: inputShape });
+      }
+      dispose(own, ...temporaries);
+      return result;
+    };
+}
+
+/**
+ * wasm's BatchMatMul with a transposed operand runs at about 1 GFLOP/s, against 20 and more without: a dense
+ * layer's gradients (x^T dy, dy W^T) take that path. Transposing the operand first (a fast copy) avoids it.
+ */
+function batchMatMul(original: tf.KernelFunc) {
+  return ({ inputs, backend, attrs }: KernelArgs): Info => {
+    const { a, b } = inputs as { a: Info; b: Info };
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return original({ inputs, backend, attrs }) as Info;
+    const wasm = backend as unknown as Backend;
+    const transposed = (x: Info) => {
+      const perm = x.shape.map((_, i) => i);
+      perm.splice(-2, 2, perm.length - 1, perm.length - 2);
+      return run('Transpose', wasm, { x }, { perm });
+    };
+    const [left, right] = [transposeA ? transposed(a) : a, transposeB ? transposed(b) : b];
+    const result = original({
+      inputs: { a: left, b: right },
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    }) as Info;
+    dispose(wasm, ...[left, right].filter((x) => x !== a && x !== b));
+    return result;
+  };
+}
+
+const replacedOn = new Set<string>();
+
+/** Wraps a backend's own kernels, once per process; each original stays as the fallback (its setup still runs). */
+function replaceKernels(backendName: string, replacements: [string, (original: tf.KernelFunc) => tf.KernelFunc][]) {
+  if (replacedOn.has(backendName)) return;
+  replacedOn.add(backendName);
+  for (const [kernelName, replacement] of replacements) {
+    const original = tf.getKernel(kernelName, backendName);
+    if (!original) continue;
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel({ ...original, kernelFunc: replacement(original.kernelFunc) });
+  }
+}
+
+export function registerWasmTrainingKernels(): void {
+  for (const [kernelName, kernelFunc] of [
+    ['Conv2DBackpropFilter', conv2DBackpropFilter],
+    ['UnsortedSegmentSum', unsortedSegmentSum],
+  ] as const) {
+    if (!tf.getKernel(kernelName, 'wasm')) {
+      tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+    }
+  }
+  replaceKernels('wasm', [
+    ['Conv2DBackpropInput', conv2DBackpropInput()],
+    ['BatchMatMul', batchMatMul],
+  ]);
+}
+
+/**
+ * Measured with TensorFlow 2.21's CPU kernels, stride 1: 200x7x7x1024 -> 128 channels 3.4 s as Conv2DBackpropInput,
+ * 0.71 s as a convolution; 200x14x14x512 -> 256, 4.1 s against 2.6 s. TensorFlow's own kernel stays faster with
+ * strides and for a result of few channels, and runs where it can: it refuses explicit padding.
+ */
+export function registerTensorflowKernels(): void {
+  const keepOriginal = (info: tf.backend_util.Conv2DInfo) =>
+    info.padInfo.type !== 'EXPLICIT' && (info.strideHeight !== 1 || info.strideWidth !== 1 || info.inChannels < 8);
+  replaceKernels('tensorflow', [['Conv2DBackpropInput', conv2DBackpropInput(keepOriginal)]]);
+}
