@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { replaceFolder, syncFolder, writeFileDurably } from '../atomic-files.js';
 import { GxError } from '../errors.js';
+import { withStandardLayers } from '../registry/architectures/upsampled-conv2d.js';
 
 /**
  * Saves a model in the TensorFlow.js layers format (model.json + weights.bin), which a browser loads with
- * tf.loadLayersModel('.../model.json'). Written to a temporary folder, flushed and swapped in: never half a model.
+ * tf.loadLayersModel('.../model.json'), in stock layers only. Written to a temporary folder, flushed and swapped in: never half a model.
  */
 export async function saveLayersModel(model: tfl.LayersModel, folder: string): Promise<void> {
   const partial = `${folder}.partial`;
@@ -20,7 +21,7 @@ export async function saveLayersModel(model: tfl.LayersModel, folder: string): P
         format: 'layers-model',
         generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
         convertedBy: null,
-        modelTopology: artifacts.modelTopology,
+        modelTopology: withStandardLayers(artifacts.modelTopology),
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
       };
       await writeFileDurably(join(partial, 'weights.bin'), weights);

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
 import { apply, discriminatorHeads, type Initializer, latentInputs, seededInitializers } from './building-blocks.js';
+import { UpsampledConv2D } from './upsampled-conv2d.js';
 
 /**
  * The seed: generator and discriminator of Keras `examples/mnist_acgan.py` (first version, Nov 2016), the AC-GAN of
@@ -51,10 +52,9 @@ export const acganMnist: Architecture<AcganMnistOptions> = {
     let g = apply(tfl.layers.dense({ units: 1024, activation: 'relu', kernelInitializer: denseDefault() }), latent);
     g = apply(tfl.layers.dense({ units: 128 * 7 * 7, activation: 'relu', kernelInitializer: denseDefault() }), g);
     g = apply(tfl.layers.reshape({ targetShape: [7, 7, 128] }), g);
-    g = apply(tfl.layers.upSampling2d({ size: [2, 2] }), g);
-    g = apply(conv(256, 5, 'relu', glorotNormal(25 * 128, 25 * 256)), g);
-    g = apply(tfl.layers.upSampling2d({ size: [2, 2] }), g);
-    g = apply(conv(128, 5, 'relu', glorotNormal(25 * 256, 25 * 128)), g);
+    // UpSampling2D then a 5x5 convolution, twice, computed as one 3x3 convolution per output phase.
+    g = apply(upsampledConv(256, glorotNormal(25 * 128, 25 * 256)), g);
+    g = apply(upsampledConv(128, glorotNormal(25 * 256, 25 * 128)), g);
     const image = apply(conv(1, 2, 'tanh', glorotNormal(4 * 128, 4 * 1)), g);
     const generator = tfl.model({ inputs, outputs: image, name: 'generator' });
 
@@ -75,6 +75,10 @@ export const acganMnist: Architecture<AcganMnistOptions> = {
     return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };
   },
 };
+
+function upsampledConv(filters: number, kernelInitializer: Initializer) {
+  return new UpsampledConv2D({ filters, kernelSize: 5, activation: 'relu', kernelInitializer });
+}
 
 function conv(
   filters: number,
