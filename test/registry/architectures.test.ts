@@ -119,6 +119,21 @@ describe('architectures', () => {
     );
   });
 
+  it("dcgan's minibatch_std gives D's last stride one more channel: the batch's feature spread, averaged", () => {
+    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8'));
+    const { discriminator } = architectures
+      .get('dcgan')
+      .create({ ...experiment.model, minibatch_std: true }, { imageShape: [28, 28, 1], classHead: true, seed: 0 });
+    const layer = discriminator.layers.find((candidate) => candidate.getClassName() === 'MinibatchStd');
+    assert.deepEqual(layer?.outputShape, [null, 14, 14, 33]);
+    // Two samples of 1x1x2 features, (1, 4) and (3, 0): spreads 1 and 2 (population deviation), mean 1.5.
+    const out = layer?.apply(tf.tensor4d([1, 4, 3, 0], [2, 1, 1, 2])) as tf.Tensor;
+    const [first, second] = out.arraySync() as number[][][][];
+    assert.deepEqual(first[0][0].slice(0, 2), [1, 4]);
+    assert.deepEqual(second[0][0].slice(0, 2), [3, 0]);
+    for (const value of [first[0][0][2], second[0][0][2]]) assert.ok(Math.abs(value - 1.5) < 1e-4, `${value}`);
+  });
+
   it('the same seed gives the same weights, another seed others', () => {
     const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8'));
     const build = (seed: number) =>

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
 import { apply, discriminatorHeads, latentInputs, seededInitializers } from './building-blocks.js';
+import { MinibatchStd } from './minibatch-std.js';
 
 /**
  * A DCGAN-style pair (Radford, Metz, Chintala 2016) for 28x28 images: G projects z to 7x7, then two stride-2
@@ -41,9 +42,15 @@ export const dcgan: Architecture = {
         description: "D's LeakyReLU slope",
       },
       dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Dropout rate in D' },
+      minibatch_std: {
+        type: 'boolean',
+        default: false,
+        description:
+          "The batch's feature spread as one more channel before D's last stride (Karras et al. 2018), against fakes that all look alike; couples the samples of a batch, so not with a per-sample gradient penalty",
+      },
     },
   },
-  example: { width: 2, dropout: 0.3 },
+  example: { width: 2, dropout: 0.3, minibatch_std: true },
   create(model, { imageShape, classHead, seed }) {
     const [height, width, channels] = imageShape;
     if (height !== 28 || width !== 28) {
@@ -98,6 +105,7 @@ export const dcgan: Architecture = {
     const x = tfl.input({ shape: [28, 28, channels], name: 'image' });
     let d = dActivate(apply(conv(w, 2), x), false);
     for (let i = 0; i < extra; i++) d = dActivate(apply(conv(w), d), true);
+    if (model.minibatch_std) d = apply(new MinibatchStd({}), d);
     d = dActivate(apply(conv(2 * w, 2), d), true);
     for (let i = 0; i < extra; i++) d = dActivate(apply(conv(2 * w), d), true);
     const features = apply(tfl.layers.flatten(), d);
