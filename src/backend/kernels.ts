@@ -114,11 +114,14 @@ function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): Info {
 }
 
 /**
- * The input gradient of a 2-D convolution (also the forward pass of a transposed convolution) as a plain
- * convolution: dy spread out by the stride (zeros between its pixels), convolved with the filter rotated by 180
- * degrees and its channels swapped. XNNPACK runs that about 10x faster than wasm's own Conv2DBackpropInput;
- * TensorFlow's CPU kernel wins only for strides above 1 and one or few channels. With unequal strides, or where
- * `keepOriginal` says so, the backend's own kernel runs.
+ * The input gradient of a 2-D convolution (also the forward pass of a transposed convolution) as one plain
+ * convolution. With stride s, input pixel s*i + a (phase a) receives dy[i + d] through filter tap a + before - s*d:
+ * for each of the s*s phases (row, column) that is a small correlation of dy, and with the phases stacked as
+ * output channels it is one convolution, whose channels a depth-to-space shuffle puts in place. (With stride 1 it
+ * is dy convolved with the filter rotated by 180 degrees, its channels swapped.) XNNPACK runs it about 10x faster
+ * than wasm's own Conv2DBackpropInput, and 3x faster than spreading dy with zeros first; TensorFlow's CPU kernel
+ * wins for strides above 1 and results of few channels. With unequal strides, or where `keepOriginal` says so,
+ * the backend's own kernel runs.
  */
 function conv2DBackpropInput(keepOriginal: (info: tf.backend_util.Conv2DInfo) => boolean = () => false) {
   return (original: tf.KernelFunc) =>
@@ -132,88 +135,114 @@ function conv2DBackpropInput(keepOriginal: (info: tf.backend_util.Conv2DInfo) =>
       };
       const filterShape = filter.shape as [number, number, number, number];
       const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, strides, 1, pad, dimRoundingMode);
-      if (info.strideWidth !== info.strideHeight || keepOriginal(info)) {
+      const s = info.strideHeight;
+      const [n, oh, ow, co] = dy.shape;
+      const rows = phaseAxis(info.inHeight, oh, info.filterHeight, s, info.padInfo.top);
+      const columns = phaseAxis(info.inWidth, ow, info.filterWidth, s, info.padInfo.left);
+      if (info.strideWidth !== s || !rows || !columns || keepOriginal(info)) {
         return original({ inputs, backend, attrs }) as Info;
       }
-      const stride = info.strideHeight;
       const own = backend as unknown as Backend;
-      const [kh, kw] = [info.filterHeight, info.filterWidth];
+      const ci = info.inChannels;
       const temporaries: Info[] = [];
       const temporary = (tensor: Info) => {
         temporaries.push(tensor);
         return tensor;
       };
 
-      let spread = dy;
-      if (stride > 1) {
-        // Zeros after every pixel, along W then along H: two pads of a reshaped view (wasm's DepthToSpace is slow).
-        const [n, oh, ow, co] = dy.shape;
-        const gap = stride - 1;
-        const alongW = temporary(run('Reshape', own, { x: dy }, { shape: [n, oh, ow, 1, co] }));
-        const paddedW = temporary(
-          run(
-            'PadV2',
-            own,
-            { x: alongW },
-            {
-              paddings: [
-                [0, 0],
-                [0, 0],
-                [0, 0],
-                [0, gap],
-                [0, 0],
-              ],
-              constantValue: 0,
-            },
-          ),
-        );
-        const alongH = temporary(run('Reshape', own, { x: paddedW }, { shape: [n, oh, 1, ow * stride * co] }));
-        const paddedH = temporary(
-          run(
-            'PadV2',
-            own,
-            { x: alongH },
-            {
-              paddings: [
-                [0, 0],
-                [0, 0],
-                [0, gap],
-                [0, 0],
-              ],
-              constantValue: 0,
-            },
-          ),
-        );
-        const full = temporary(run('Reshape', own, { x: paddedH }, { shape: [n, oh * stride, ow * stride, co] }));
-        const size = [n, (oh - 1) * stride + 1, (ow - 1) * stride + 1, co];
-        spread = temporary(run('Slice', own, { x: full }, { begin: [0, 0, 0, 0], size }));
+      // The filter for all phases at once: [row offset, column offset, co, (row phase, column phase, ci)], gathered
+      // from its taps and one zero tap appended to them.
+      const taps = info.filterHeight * info.filterWidth;
+      const index: number[] = [];
+      for (const rowTaps of rows.taps) {
+        for (const columnTaps of columns.taps) {
+          for (const r of rowTaps)
+            for (const c of columnTaps) index.push(r < 0 || c < 0 ? taps : r * info.filterWidth + c);
+        }
       }
-      const rotated = temporary(run('Reverse', own, { x: filter }, { dims: [0, 1] }));
-      const swapped = temporary(run('Transpose', own, { x: rotated }, { perm: [0, 1, 3, 2] }));
-      const top = kh - 1 - info.padInfo.top;
-      const left = kw - 1 - info.padInfo.left;
-      const bottom = info.inHeight + kh - 1 - spread.shape[1] - top;
-      const right = info.inWidth + kw - 1 - spread.shape[2] - left;
-      const explicit = [
-        [0, 0],
-        [Math.max(0, top), Math.max(0, bottom)],
-        [Math.max(0, left), Math.max(0, right)],
-        [0, 0],
-      ];
+      const flat = temporary(run('Reshape', own, { x: filter }, { shape: [taps, ci, co] }));
+      const withZero = temporary(
+        run(
+          'PadV2',
+          own,
+          { x: flat },
+          {
+            paddings: [
+              [0, 1],
+              [0, 0],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+        ),
+      );
+      const indices = tf.tensor1d(index, 'int32');
+      const gathered = temporary(run('GatherV2', own, { x: withZero, indices }, { axis: 0, batchDims: 0 }));
+      indices.dispose();
+      const arranged = temporary(
+        run('Reshape', own, { x: gathered }, { shape: [rows.taps.length, columns.taps.length, s, s, ci, co] }),
+      );
+      const moved = temporary(run('Transpose', own, { x: arranged }, { perm: [0, 1, 5, 2, 3, 4] }));
+      const phaseFilter = temporary(
+        run('Reshape', own, { x: moved }, { shape: [rows.taps.length, columns.taps.length, co, s * s * ci] }),
+      );
+
+      const read =
+        rows.begin === 0 && rows.end === oh && columns.begin === 0 && columns.end === ow
+          ? dy
+          : temporary(
+              run(
+                'Slice',
+                own,
+                { x: dy },
+                {
+                  begin: [0, rows.begin, columns.begin, 0],
+                  size: [n, rows.end - rows.begin, columns.end - columns.begin, co],
+                },
+              ),
+            );
+      const explicit = [[0, 0], rows.padding, columns.padding, [0, 0]];
       let result = run(
         'Conv2D',
         own,
-        { x: spread, filter: swapped },
+        { x: read, filter: phaseFilter },
         { strides: 1, dilations: 1, pad: explicit, dataFormat: 'NHWC' },
       );
-      if (top < 0 || left < 0 || bottom < 0 || right < 0) {
-        // Padding wider than the filter: what lies outside the input is cut off instead of padded.
-        const begin = [0, Math.max(0, -top), Math.max(0, -left), 0];
-        result = run('Slice', own, { x: temporary(result) }, { begin, size: inputShape });
+      if (s > 1) {
+        // Depth to space: [n, R, C, (a, b, ci)] -> [n, R*s, C*s, ci], then cut to the input's size.
+        const [height, width] = [rows.perPhase * s, columns.perPhase * s];
+        const split = temporary(
+          run('Reshape', own, { x: result }, { shape: [n, rows.perPhase, columns.perPhase, s, s, ci] }),
+        );
+        const interleaved = temporary(run('Transpose', own, { x: split }, { perm: [0, 1, 3, 2, 4, 5] }));
+        result = run('Reshape', own, { x: interleaved }, { shape: [n, height, width, ci] });
+        if (height !== info.inHeight || width !== info.inWidth) {
+          result = run('Slice', own, { x: temporary(result) }, { begin: [0, 0, 0, 0], size: inputShape });
+        }
       }
       dispose(own, ...temporaries);
       return result;
     };
+}
+
+/**
+ * One axis of conv2DBackpropInput by phases: for output offset u and phase a, the filter tap that reads dy[i + d]
+ * (d = u + the first offset), or -1; which rows of dy are read (begin, end) and how many zeros pad them; and the
+ * rows per phase. Undefined where no row of dy is read (a degenerate padding).
+ */
+function phaseAxis(size: number, dySize: number, k: number, s: number, before: number) {
+  const first = Math.ceil((before - k + 1) / s);
+  const last = Math.floor((s - 1 + before) / s);
+  const perPhase = Math.ceil(size / s);
+  const taps = Array.from({ length: last - first + 1 }, (_, u) =>
+    Array.from({ length: s }, (_, a) => {
+      const tap = a + before - s * (u + first);
+      return tap >= 0 && tap < k ? tap : -1;
+    }),
+  );
+  const [begin, end] = [Math.max(0, first), Math.min(dySize, perPhase + last)];
+  if (end <= begin) return undefined;
+  return { taps, perPhase, begin, end, padding: [Math.max(0, -first), Math.max(0, perPhase + last - dySize)] };
 }
 
 /**
@@ -239,6 +268,25 @@ function batchMatMul(original: tf.KernelFunc) {
     }) as Info;
     dispose(wasm, ...[left, right].filter((x) => x !== a && x !== b));
     return result;
+  };
+}
+
+/**
+ * wasm's Tile copies element by element: 56 ms to tile 32 values to 64x14x14x32 (batch norm's gradient does, on
+ * every step). Repeating only axes of size 1 is a broadcast, which XNNPACK's Add of zeros of the repeats' shape does.
+ */
+function tile(original: tf.KernelFunc) {
+  return ({ inputs, backend, attrs }: KernelArgs): Info => {
+    const { x } = inputs as { x: Info };
+    const { reps } = attrs as unknown as { reps: number[] };
+    if (x.dtype !== 'float32' || reps.some((times, axis) => times > 1 && x.shape[axis] !== 1)) {
+      return original({ inputs, backend, attrs }) as Info;
+    }
+    const own = backend as unknown as Backend;
+    const zeros = run('Fill', own, {}, { shape: reps, value: 0, dtype: 'float32' });
+    const tiled = run('Add', own, { a: x, b: zeros });
+    dispose(own, zeros);
+    return tiled;
   };
 }
 
@@ -268,6 +316,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernels('wasm', [
     ['Conv2DBackpropInput', conv2DBackpropInput()],
     ['BatchMatMul', batchMatMul],
+    ['Tile', tile],
   ]);
 }
 

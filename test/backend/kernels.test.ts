@@ -130,6 +130,34 @@ describe("gx's kernels for the wasm and tensorflow backends, against the cpu bac
     }
   });
 
+  it("Tile: repeats of size-1 axes (a broadcast, as batch norm's gradient tiles) and of longer axes", async () => {
+    for (const [shape, reps] of [
+      [
+        [1, 1, 1, 5],
+        [4, 3, 2, 1],
+      ],
+      [
+        [1, 7],
+        [6, 1],
+      ],
+      [
+        [3, 1],
+        [1, 4],
+      ],
+      [
+        [2, 3],
+        [2, 2],
+      ],
+      [
+        [1, 2, 1],
+        [3, 2, 1],
+      ],
+    ]) {
+      const x = values(shape.reduce((a, b) => a * b, 1));
+      await sameOnBoth(() => tf.tile(tf.tensor(x, shape), reps), `${shape} by ${reps}`);
+    }
+  });
+
   it('BatchMatMul with either operand transposed, batched or not', async () => {
     for (const [batch, m, k, n] of [
       [1, 3, 4, 5],
