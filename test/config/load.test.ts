@@ -29,7 +29,7 @@ describe('loading an experiment', () => {
   it('fills in defaults from the registry entry the type selects', () => {
     const experiment = resolveExperiment('x.yaml', quickstart);
     assert.equal(experiment.model.depth, 1);
-    assert.equal(experiment.loss.generator, 'non-saturating');
+    assert.deepEqual([experiment.loss.a, experiment.loss.b, experiment.loss.c], [0, 1, 1]);
     assert.equal(experiment.train.optimizer.g.beta2, 0.999);
     assert.equal(experiment.train.n_critic, 1);
     assert.deepEqual(experiment.runtime, { backend: 'auto' });
@@ -43,7 +43,7 @@ describe('loading an experiment', () => {
   });
 
   it('names the closest loss when the loss type is unknown', () => {
-    const text = quickstart.replace('type: standard', 'type: wgangp');
+    const text = quickstart.replace('type: lsgan', 'type: wgangp');
     const line = lineOf(text, 'wgangp');
     assert.deepEqual(problems(text), [
       `x.yaml:${line}:9: unknown loss "wgangp" at loss.type; did you mean "wgan-gp"? (known: ${losses.entries.map((loss) => loss.name).join(', ')})`,
