@@ -212,7 +212,7 @@ function conv2DBackpropInput(keepOriginal: (info: tf.backend_util.Conv2DInfo) =>
         // Depth to space: [n, R, C, (a, b, ci)] -> [n, R*s, C*s, ci], then cut to the input's size.
         const [height, width] = [rows.perPhase * s, columns.perPhase * s];
         const split = temporary(
-          run('Reshape', own, { x: result }, { shape: [n, rows.perPhase, columns.perPhase, s, s, ci] }),
+          run('Reshape', own, { x: temporary(result) }, { shape: [n, rows.perPhase, columns.perPhase, s, s, ci] }),
         );
         const interleaved = temporary(run('Transpose', own, { x: split }, { perm: [0, 1, 3, 2, 4, 5] }));
         result = run('Reshape', own, { x: interleaved }, { shape: [n, height, width, ci] });

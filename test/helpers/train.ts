@@ -10,17 +10,22 @@ import { train } from '../../src/runner/trainer.js';
 
 const mnist = await datasets.get('mnist').load({ type: 'mnist' }, 'train', { cacheDir: cacheDir(), download: false });
 
-/** Trains `experiment` in memory on the active backend; returns every step's metrics and the tensor counts seen. */
+/**
+ * Trains `experiment` in memory on the active backend; returns every step's metrics, and the tensors and the
+ * backend's buffers (which kernels can leak out of tf.memory()'s sight) after each step.
+ */
 export async function trainInMemory(experiment: ResolvedExperiment) {
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [28, 28, 1], state);
   const metrics: StepMetrics[] = [];
   const tensors: number[] = [];
+  const buffers: number[] = [];
   const data = firstExamples(mnist, experiment.data.limit);
   const record = {
     async onStepEnd(_: unknown, m: StepMetrics) {
       metrics.push(m);
       tensors.push(tf.memory().numTensors);
+      buffers.push(tf.backend().numDataIds());
     },
   };
   await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
@@ -28,5 +33,5 @@ export async function trainInMemory(experiment: ResolvedExperiment) {
   });
   gan.generator.dispose();
   gan.discriminator.dispose();
-  return { metrics, tensors, state };
+  return { metrics, tensors, buffers, state };
 }

@@ -30,9 +30,10 @@ describeOnEachBackend('the trainer', (backend) => {
       'train.batch_size=2',
       'train.ema=0.99',
     ]);
-    const { tensors, metrics } = await trainInMemory(experiment);
+    const { tensors, buffers, metrics } = await trainInMemory(experiment);
     assert.equal(tensors.length, 200);
     assert.equal(tensors[199], tensors[9], `tensors grew from ${tensors[9]} to ${tensors[199]}`);
+    assert.equal(buffers[199], buffers[9], `the backend's buffers grew from ${buffers[9]} to ${buffers[199]}`);
     assert.ok(metrics.every((m) => Number.isFinite(m.d_gradient_penalty) && Number.isFinite(m.wasserstein_estimate)));
   });
 
