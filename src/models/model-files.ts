@@ -7,8 +7,9 @@ import { GxError } from '../errors.js';
 import { withStandardLayers } from '../registry/architectures/upsampled-conv2d.js';
 
 /**
- * Saves a model in the TensorFlow.js layers format (model.json + weights.bin), which a browser loads with
- * tf.loadLayersModel('.../model.json'), in stock layers only. Written to a temporary folder, flushed and swapped in: never half a model.
+ * Saves a model in the TensorFlow.js layers format (model.json + weights.bin), in stock layers only, which a browser
+ * loads with tf.loadLayersModel('.../model.json'). Written to a temporary folder, flushed and swapped in: never half
+ * a model.
  */
 export async function saveLayersModel(model: tfl.LayersModel, folder: string): Promise<void> {
   const partial = `${folder}.partial`;
