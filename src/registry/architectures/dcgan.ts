@@ -46,7 +46,7 @@ export const dcgan: Architecture = {
         type: 'boolean',
         default: false,
         description:
-          "The batch's feature spread as one more channel before D's last stride (Karras et al. 2018), against fakes that all look alike; couples the samples of a batch, so not with a per-sample gradient penalty",
+          "The batch's feature spread as one more channel before D's last stride (Karras et al. 2018), against fakes that all look alike; it couples a batch's samples, so a gradient penalty's per-sample gradients also carry the other samples' terms (as in Karras et al.'s own WGAN-GP runs)",
       },
     },
   },
