@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
 import { apply, discriminatorHeads, type Initializer, latentInputs, seededInitializers } from './building-blocks.js';
+import { Conv2D } from './conv2d.js';
 import { UpsampledConv2D } from './upsampled-conv2d.js';
 
 /**
@@ -87,5 +88,5 @@ function conv(
   kernelInitializer: Initializer,
   stride = 1,
 ) {
-  return tfl.layers.conv2d({ filters, kernelSize, strides: stride, padding: 'same', activation, kernelInitializer });
+  return new Conv2D({ filters, kernelSize, strides: stride, padding: 'same', activation, kernelInitializer });
 }

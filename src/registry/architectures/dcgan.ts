@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
 import { apply, discriminatorHeads, latentInputs, seededInitializers } from './building-blocks.js';
+import { Conv2D } from './conv2d.js';
 import { MinibatchStd } from './minibatch-std.js';
 
 /**
@@ -64,7 +65,7 @@ export const dcgan: Architecture = {
     const extra = (model.depth as number) - 1;
     const init = seededInitializers(seed);
     const conv = (filters: number, strides = 1) =>
-      tfl.layers.conv2d({
+      new Conv2D({
         filters,
         kernelSize: 5,
         strides,

@@ -1,20 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { Conv2D, type ConvArgs } from './conv2d.js';
 
-type Activation = { apply(x: tf.Tensor): tf.Tensor };
-type ConvLayer = tfl.layers.Layer & {
-  kernel: tfl.LayerVariable;
-  bias: tfl.LayerVariable | null;
-  activation: Activation;
-  filters: number;
-};
 type Shape = (number | null)[];
-type ConvArgs = Parameters<typeof tfl.layers.conv2d>[0];
-
-/** tfjs-layers exports conv2d's factory, not its class: the class is that of what the factory builds. */
-const Conv2D = Object.getPrototypeOf(tfl.layers.conv2d({ filters: 1, kernelSize: 1 })).constructor as new (
-  args: ConvArgs,
-) => ConvLayer;
 
 /**
  * Nearest-neighbour upsampling by 2, then a k x k 'same' convolution (the seed's UpSampling2D + Convolution2D),
@@ -25,7 +12,7 @@ const Conv2D = Object.getPrototypeOf(tfl.layers.conv2d({ filters: 1, kernelSize:
  * (`withStandardLayers`), so stock tfjs loads the model.
  */
 export class UpsampledConv2D extends Conv2D {
-  static readonly className = 'UpsampledConv2D';
+  static override readonly className = 'UpsampledConv2D';
   private readonly phases: number[][];
 
   constructor(args: ConvArgs) {
