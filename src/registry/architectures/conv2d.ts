@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 export type ConvArgs = Parameters<typeof tfl.layers.conv2d>[0];
-export type ConvLayer = tfl.layers.Layer & {
+type ConvLayer = tfl.layers.Layer & {
   kernel: tfl.LayerVariable;
   bias: tfl.LayerVariable | null;
   activation: { apply(x: tf.Tensor): tf.Tensor; getClassName(): string };
@@ -33,14 +33,13 @@ export class Conv2D extends StockConv2D {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
     const dilations = [this.dilationRate].flat();
     const fusable =
-      this.bias &&
       this.activation.getClassName() === 'linear' &&
       this.dataFormat === 'channelsLast' &&
       this.padding !== 'causal' &&
       x.rank === 4 &&
       x.dtype === 'float32' &&
       dilations.every((rate) => rate === 1);
-    if (!fusable || !this.bias) return super.call(inputs, kwargs);
+    if (!this.bias || !fusable) return super.call(inputs, kwargs);
     const [filter, bias] = [this.kernel.read(), this.bias.read()];
     const attrs = { strides: this.strides, pad: this.padding, dataFormat: 'NHWC', dilations: 1, activation: 'linear' };
     return tf.engine().runKernel(tf.FusedConv2D, { x, filter, bias }, attrs) as tf.Tensor;
