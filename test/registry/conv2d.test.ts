@@ -56,6 +56,8 @@ describeOnEachBackend('Conv2D', () => {
           ].map((tensor) => Array.from(tensor.dataSync()));
         });
         assert.deepEqual(results[0], results[1], JSON.stringify(setting));
+        ours.dispose();
+        stock.dispose();
       });
     }
   });
