@@ -183,6 +183,31 @@ describe("gx's kernels for the wasm and tensorflow backends, against the cpu bac
     }
   });
 
+  it("tensorflow: step (NaN, alpha 0 and not, through ReLU's gradient), and a reshape or cast that changes nothing shares its buffer", async () => {
+    const x = Float32Array.from([...values(40), Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    const dy = values(x.length);
+    for (const alpha of [0, 0.3]) {
+      const expected = await on('cpu', () => tf.step(tf.tensor1d(x), alpha));
+      assert.deepEqual(await on('tensorflow', () => tf.step(tf.tensor1d(x), alpha)), expected, `alpha ${alpha}`);
+    }
+    const reluGradient = () =>
+      tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.relu(input), tf.tensor1d(dy))))(tf.tensor1d(x));
+    assert.deepEqual(await on('tensorflow', reluGradient), await on('cpu', reluGradient));
+
+    await tf.setBackend('tensorflow');
+    const t = tf.tensor2d(values(6), [2, 3]);
+    const buffers = tf.backend().numDataIds();
+    const same = [tf.reshape(t, [2, 3]), tf.cast(t, 'float32')];
+    assert.equal(tf.backend().numDataIds(), buffers, 'a reshape or cast to what the tensor is made a new buffer');
+    const changed = [tf.reshape(t, [3, 2]), tf.cast(t, 'int32')];
+    assert.deepEqual(changed[0].shape, [3, 2]);
+    assert.deepEqual(Array.from(changed[1].dataSync()), Array.from(Int32Array.from(t.dataSync())));
+    tf.dispose([t, ...changed]);
+    for (const tensor of same)
+      assert.deepEqual(tensor.dataSync(), same[1].dataSync(), 'the shared buffer outlives the tensor it came from');
+    tf.dispose(same);
+  });
+
   it('BatchMatMul with either operand transposed, batched or not', async () => {
     for (const [batch, m, k, n] of [
       [1, 3, 4, 5],
