@@ -158,6 +158,43 @@ describe("gx's kernels for the wasm and tensorflow backends, against the cpu bac
     }
   });
 
+  it('Slice and SplitV: contiguous parts (copied from the heap directly) and strided ones, on every axis', async () => {
+    const x = values(4 * 6 * 5);
+    const exact = async (f: () => tf.Tensor, what: string) =>
+      assert.deepEqual(await on('wasm', f), await on('cpu', f), what);
+    for (const [begin, size] of [
+      [
+        [1, 0, 0],
+        [2, 6, 5],
+      ],
+      [
+        [2, 3, 0],
+        [1, 2, 5],
+      ],
+      [
+        [0, 0, 1],
+        [4, 6, 3],
+      ],
+      [
+        [1, 2, 3],
+        [3, 4, 2],
+      ],
+    ]) {
+      await exact(() => tf.slice(tf.tensor3d(x, [4, 6, 5]), begin, size), `slice ${begin} ${size}`);
+    }
+    await exact(() => tf.slice(tf.tensor1d(x), 17, 40), 'slice of a vector');
+    for (const axis of [0, 1, 2]) {
+      const sizes = [
+        [1, 3],
+        [2, 1, 3],
+        [4, 1],
+      ][axis];
+      for (const [i] of sizes.entries()) {
+        await exact(() => tf.split(tf.tensor3d(x, [4, 6, 5]), sizes, axis)[i], `split on axis ${axis}, part ${i}`);
+      }
+    }
+  });
+
   it("frees every buffer its kernels make inside the backend (a leak there is out of tf.memory()'s sight)", async () => {
     const x = values(2 * 9 * 8 * 3);
     const w = values(5 * 5 * 3 * 4);
@@ -172,6 +209,7 @@ describe("gx's kernels for the wasm and tensorflow backends, against the cpu bac
         tf.tile(tf.tensor4d([1, 2, 3], [1, 1, 1, 3]), [2, 4, 4, 1]);
         tf.matMul(tf.tensor2d(x.slice(0, 12), [4, 3]), tf.tensor2d(w.slice(0, 12), [4, 3]), true);
         tf.unsortedSegmentSum(tf.tensor2d(x.slice(0, 12), [4, 3]), tf.tensor1d([0, 2, 0, 1], 'int32'), 3);
+        tf.split(tf.tensor1d(x), [400, 32]);
       });
     };
     for (const backend of ['wasm', 'tensorflow'] as const) {
