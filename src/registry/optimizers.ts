@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatAdam } from './flat-adam.js';
 import { createRegistry, type RegistryEntry, type TypedOptions } from './registry.js';
 
 /** train.optimizer.g and .d in an experiment: the optimizer's name and options. */
@@ -26,7 +27,7 @@ export const optimizers = createRegistry<Optimizer>('optimizer', [
       },
       required: ['lr'],
     },
-    create: (o) => tf.train.adam(o.lr, o.beta1 as number, o.beta2 as number, o.epsilon as number),
+    create: (o) => new FlatAdam(o.lr, o.beta1 as number, o.beta2 as number, o.epsilon as number),
   },
   {
     name: 'rmsprop',
