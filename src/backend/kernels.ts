@@ -333,8 +333,8 @@ function splitV({ inputs, backend, attrs }: KernelArgs): Info[] {
 
 /**
  * A reshape to the shape a tensor already has, or a cast to its own type, is the tensor itself: the cpu and wasm
- * backends share its buffer, while tfjs-node runs a TensorFlow op each time (a tenth of a native quickstart step's
- * reshapes and casts, most of them from gradients and from Mean, which casts its input to float32 first).
+ * backends share its buffer, while tfjs-node runs a TensorFlow op each time: a third of a native quickstart step's
+ * reshapes (most from gradients) and nearly all of its casts (Mean casts its input to float32 first).
  */
 function unchanged(sameAsInput: (x: Info, attrs: Record<string, unknown>) => boolean) {
   return (original: tf.KernelFunc) =>
@@ -354,7 +354,7 @@ const cast = unchanged((x, attrs) => x.dtype === attrs.dtype);
 /**
  * step(x) = 1 where x > 0, alpha elsewhere, x where x is NaN (ReLU's gradient is dy * step(x)). tfjs-node builds its
  * ones in JavaScript and copies them in: 3.4 ms for G's 64x14x14x32 activations. The same values from TensorFlow's
- * own ops take a fifth of that.
+ * own ops take a third of that.
  */
 function step(original: tf.KernelFunc) {
   return ({ inputs, backend, attrs }: KernelArgs): Info => {
