@@ -5,6 +5,7 @@ import { GxError } from '../errors.js';
 import type { BackendName } from './backend-names.js';
 import { registerComparisonGradients } from './comparison-gradients.js';
 import { registerTensorflowKernels, registerWasmTrainingKernels } from './kernels.js';
+import { registerLeakyReluGradient } from './leaky-relu-gradient.js';
 import { findInstalls } from './native/layout.js';
 import { loadInstall, type TensorflowBinding } from './native/load.js';
 
@@ -30,6 +31,7 @@ export async function selectBackend(requested: BackendName): Promise<string> {
   // gx reports the backend it chose itself; tfjs's "install tfjs-node" notice would only add noise.
   tf.env().set('PROD', true);
   registerComparisonGradients();
+  registerLeakyReluGradient();
   const candidates = requested === 'auto' ? autoOrder : [requested];
   for (const name of candidates) {
     if ((await prepare(name)) && (await tf.setBackend(name))) {
