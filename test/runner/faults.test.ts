@@ -102,7 +102,8 @@ describe('a run against faults', () => {
     let runDir = '';
     let killedAt = { checkpoint: 0, history: 0 };
     for (const deadline = Date.now() + 120_000; Date.now() < deadline && child.exitCode === null; await sleep(20)) {
-      if (!existsSync(join(dir, 'runs'))) continue;
+      // mkdir -p makes runs/ an instant before the run's own folder in it.
+      if (!existsSync(join(dir, 'runs')) || readdirSync(join(dir, 'runs')).length === 0) continue;
       runDir = onlyRun(dir);
       const checkpoint = checkpointStep(runDir);
       const last = historySteps(runDir).at(-1) ?? 0;
