@@ -54,11 +54,7 @@ export class FlatAdam extends tf.AdamOptimizer {
         ),
         value,
       );
-      const parts = tf.split(
-        newValue,
-        weights.map((weight) => weight.size),
-      );
-      for (const [i, weight] of weights.entries()) weight.assign(tf.reshape(parts[i], weight.shape));
+      for (const [i, part] of unflatten(newValue, weights).entries()) weights[i].assign(part);
       accBeta1.assign(tf.mul(accBeta1, this.beta1));
       accBeta2.assign(tf.mul(accBeta2, this.beta2));
     });
@@ -104,15 +100,10 @@ export class FlatAdam extends tf.AdamOptimizer {
     const weights = names.map((name) => tf.engine().registeredVariables[name]);
     const cut = (flat: tf.Variable, suffix: string): Slot[] =>
       tf.tidy(() =>
-        tf
-          .split(
-            flat,
-            weights.map((weight) => weight.size),
-          )
-          .map((part, i) => ({
-            originalName: `${names[i]}/${suffix}`,
-            variable: tf.reshape(part, weights[i].shape).variable(false),
-          })),
+        unflatten(flat, weights).map((part, i) => ({
+          originalName: `${names[i]}/${suffix}`,
+          variable: part.variable(false),
+        })),
       );
     const state = this as unknown as AdamState;
     state.accumulatedFirstMoment = cut(m, 'm');
@@ -128,4 +119,14 @@ export class FlatAdam extends tf.AdamOptimizer {
 
 function flatten(tensors: tf.Tensor[]): tf.Tensor1D {
   return tf.concat(tensors.map((tensor) => tf.reshape(tensor, [tensor.size]))) as tf.Tensor1D;
+}
+
+/** A flat vector cut back into the weights' shapes. */
+function unflatten(flat: tf.Tensor, weights: tf.Variable[]): tf.Tensor[] {
+  return tf
+    .split(
+      flat,
+      weights.map((weight) => weight.size),
+    )
+    .map((part, i) => tf.reshape(part, weights[i].shape));
 }
