@@ -8,6 +8,7 @@ import { registerTensorflowKernels, registerWasmTrainingKernels } from './kernel
 import { registerLeakyReluGradient } from './leaky-relu-gradient.js';
 import { findInstalls } from './native/layout.js';
 import { loadInstall, type TensorflowBinding } from './native/load.js';
+import { type NativeBackend, routeToOneDnn } from './onednn.js';
 
 /** tfjs-node's own packages, when a project installs them (they download libtensorflow 2.9 at install). */
 const nativePackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -22,6 +23,8 @@ const NOT_INSTALLED = 'is not installed (gx backend install builds it)';
 
 /** Where the `tensorflow` backend came from, or why it could not load: said with the run. */
 let native: { source: string } | { problem: string } | undefined;
+/** Whether the `tensorflow` backend runs convolutions on oneDNN's kernels: said with the run. */
+let oneDnn = false;
 
 /**
  * Makes `requested` (or, for `auto`, the fastest backend that loads here) the active tfjs backend and returns
@@ -36,6 +39,7 @@ export async function selectBackend(requested: BackendName): Promise<string> {
   for (const name of candidates) {
     if ((await prepare(name)) && (await tf.setBackend(name))) {
       await tf.ready();
+      if (name === 'tensorflow') oneDnn = routeToOneDnn(tf.backend() as unknown as NativeBackend);
       return name;
     }
   }
@@ -54,7 +58,8 @@ export async function selectBackend(requested: BackendName): Promise<string> {
 export function describeNative(): string {
   if (native && 'source' in native) {
     const binding = (tf.engine().registry.tensorflow as { binding?: TensorflowBinding } | undefined)?.binding;
-    return `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} from ${native.source}`;
+    const kernels = oneDnn ? 'oneDNN convolutions' : 'Eigen convolutions';
+    return `TensorFlow ${binding?.TF_Version ?? '(version unknown)'} from ${native.source}, ${kernels}`;
   }
   return `native TensorFlow ${nativeProblem()}`;
 }

@@ -282,12 +282,18 @@ describe('gx backend status', () => {
     assert.equal(result.status, 0, result.stderr);
     const status = JSON.parse(result.stdout);
     assert.equal(status.backend, 'tensorflow');
-    assert.equal(status.native, `TensorFlow ${install.manifest.tensorflow} from ${install.dir}`);
+    assert.equal(status.native, `TensorFlow ${install.manifest.tensorflow} from ${install.dir}, oneDNN convolutions`);
     for (const library of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2', 'tfjs_binding.node'])
       assert.ok(
         status.libraries.some((path: string) => path.startsWith(install.dir) && path.endsWith(library)),
         `${library} in ${status.libraries}`,
       );
+  });
+
+  it("says so when TensorFlow's own switch, TF_ENABLE_ONEDNN_OPTS=0, keeps convolutions on Eigen", () => {
+    const result = gx(['backend', 'status', '--json'], { env: { TF_ENABLE_ONEDNN_OPTS: '0' } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(JSON.parse(result.stdout).native, /^TensorFlow .*, Eigen convolutions$/);
   });
 
   it('says why there is no native backend where none is installed, and falls back to wasm', () => {
