@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-layers';
 import { GxError } from '../errors.js';
 import type { BackendName } from './backend-names.js';
 import { registerComparisonGradients } from './comparison-gradients.js';
+import { registerFusedBatchNorm } from './fused-batch-norm.js';
 import { registerTensorflowKernels, registerWasmTrainingKernels } from './kernels.js';
 import { registerLeakyReluGradient } from './leaky-relu-gradient.js';
 import { findInstalls } from './native/layout.js';
@@ -35,6 +36,7 @@ export async function selectBackend(requested: BackendName): Promise<string> {
   tf.env().set('PROD', true);
   registerComparisonGradients();
   registerLeakyReluGradient();
+  registerFusedBatchNorm();
   const candidates = requested === 'auto' ? autoOrder : [requested];
   for (const name of candidates) {
     if ((await prepare(name)) && (await tf.setBackend(name))) {

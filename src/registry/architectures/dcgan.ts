@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
+import { BatchNormalization } from './batch-normalization.js';
 import { apply, discriminatorHeads, latentInputs, seededInitializers } from './building-blocks.js';
 import { Conv2D } from './conv2d.js';
 import { MinibatchStd } from './minibatch-std.js';
@@ -84,7 +85,7 @@ export const dcgan: Architecture = {
 
     // G: batch norm (when on) then ReLU after every hidden layer; tanh out.
     const gActivate = (h: tfl.SymbolicTensor) => {
-      const normed = model.g_batch_norm ? apply(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }), h) : h;
+      const normed = model.g_batch_norm ? apply(new BatchNormalization({ momentum: 0.9, epsilon: 1e-5 }), h) : h;
       return apply(tfl.layers.reLU(), normed);
     };
     const { inputs, latent } = latentInputs(model, init.dcgan());
