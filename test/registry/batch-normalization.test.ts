@@ -29,6 +29,11 @@ function trained(layer: tfl.layers.Layer, x: tf.Tensor, dy: tf.Tensor): Float32A
 
 const options = { momentum: 0.9, epsilon: 1e-5 };
 
+// First in this file: no layer has been built yet.
+it("takes no layer name of its own on import, so the layers built after keep their names (and checkpoints their weights')", () => {
+  assert.match(new BatchNormalization(options).name, /^batch_normalization_BatchNormalization1$/);
+});
+
 describeOnEachBackend("gx's BatchNormalization", (backend) => {
   for (const shape of [
     [16, 5, 5, 6],

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { fusedBatchNormTraining, hasFusedBatchNorm } from '../../backend/fused-batch-norm.js';
 
 type BatchNormArgs = Parameters<typeof tfl.layers.batchNormalization>[0];
@@ -13,8 +13,12 @@ type BatchNormLayer = tfl.layers.Layer & {
   movingVariance: tfl.LayerVariable;
 };
 
-/** tfjs-layers exports batchNormalization's factory, not its class: the class is that of what it builds. */
-const StockBatchNormalization = Object.getPrototypeOf(tfl.layers.batchNormalization({})).constructor as new (
+/**
+ * tfjs-layers exports batchNormalization's factory, not its class: the class is the one registered for
+ * deserialization. (Building a layer to get it would use up a layer name, and so rename the next model's weights.)
+ */
+const StockBatchNormalization = tf.serialization.SerializationMap.getMap().classNameMap
+  .BatchNormalization[0] as unknown as new (
   args?: BatchNormArgs,
 ) => BatchNormLayer;
 
