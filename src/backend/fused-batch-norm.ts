@@ -1,17 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeBackend, OpAttr } from './native/load.js';
 
 /** Batch normalisation in training mode as one TensorFlow op, and its gradient as another: kernels of gx's. */
 const TRAINING = 'gx.FusedBatchNormTraining';
 const GRADIENT = 'gx.FusedBatchNormTrainingGrad';
 
-type Attr = { name: string; type: number; value: unknown };
-type NativeBackend = {
-  binding: Record<'TF_ATTR_TYPE' | 'TF_ATTR_FLOAT' | 'TF_ATTR_STRING' | 'TF_ATTR_BOOL' | 'TF_FLOAT', number>;
-  executeMultipleOutputs(op: string, attrs: Attr[], inputs: tf.TensorInfo[], outputs: number): tf.TensorInfo[];
-  disposeData(dataId: object): void;
-};
-
-function opAttrs(backend: NativeBackend, epsilon: number): Attr[] {
+function opAttrs(backend: NativeBackend, epsilon: number): OpAttr[] {
   const { TF_ATTR_TYPE, TF_ATTR_FLOAT, TF_ATTR_STRING, TF_ATTR_BOOL, TF_FLOAT } = backend.binding;
   return [
     { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },

@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeBackend } from './native/load.js';
 
 /** dy where x > 0, alpha * dy elsewhere: a kernel of gx's, on native TensorFlow only. */
 const LEAKY_RELU_GRAD = 'gx.LeakyReluGrad';
-
-type NativeBackend = {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_FLOAT: number };
-  executeSingleOutput(op: string, attrs: object[], inputs: tf.TensorInfo[]): tf.TensorInfo;
-};
 
 /**
  * LeakyReLU's gradient is three ops in tfjs (x > 0, alpha * dy, a select) over each of D's activations, three times

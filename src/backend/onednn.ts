@@ -1,19 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeBackend, OpAttr } from './native/load.js';
 
-type Attr = { name: string; type: number; value: unknown };
-type Execute = (op: string, attrs: Attr[], inputs: tf.TensorInfo[]) => tf.TensorInfo;
-
-/** What gx reaches into of tfjs-node's backend: its binding and the call every one of its kernels ends in. */
-export type NativeBackend = {
-  binding: { TF_ATTR_STRING: number; TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_FLOAT: number };
-  isUsingGpuDevice: boolean;
-  executeSingleOutput: Execute;
-};
+type Execute = NativeBackend['executeSingleOutput'];
 
 /** The label TensorFlow registers oneDNN's kernels under; a `_kernel` attribute selects it. */
 const ONEDNN_LABEL = 'MklNameChangeOp';
 
-const nhwc = (attrs: Attr[]) => attrs.find((attr) => attr.name === 'data_format')?.value !== 'NCHW';
+const nhwc = (attrs: OpAttr[]) => attrs.find((attr) => attr.name === 'data_format')?.value !== 'NCHW';
 
 /**
  * The TensorFlow ops that run faster on oneDNN, its kernel for each, and when. Measured with TensorFlow 2.21 on 2
@@ -25,7 +18,7 @@ const nhwc = (attrs: Attr[]) => attrs.find((attr) => attr.name === 'data_format'
  * forward: 18 against 27 ms; the input gradient of 64x28x28x1: 1.5 against 4.7 ms) and the filter gradient of an
  * input of 128 or more channels (200x14x14x256 into 512: 1.4 against 1.7 s).
  */
-const routes = new Map<string, { kernel: string; when(inputs: tf.TensorInfo[], attrs: Attr[]): boolean }>([
+const routes = new Map<string, { kernel: string; when(inputs: tf.TensorInfo[], attrs: OpAttr[]): boolean }>([
   ['Conv2D', { kernel: '_MklNativeConv2D', when: ([, filter], attrs) => nhwc(attrs) && filter.shape[3] >= 8 }],
   [
     'Conv2DBackpropInput',
@@ -55,9 +48,10 @@ export function routeToOneDnn(backend: NativeBackend): boolean {
   if (routed.has(backend)) return true;
   if (backend.isUsingGpuDevice || /^(0|false)$/i.test(process.env.TF_ENABLE_ONEDNN_OPTS ?? '')) return false;
   const eager = backend.executeSingleOutput.bind(backend);
-  const label: Attr = { name: '_kernel', type: backend.binding.TF_ATTR_STRING, value: ONEDNN_LABEL };
+  const label: OpAttr = { name: '_kernel', type: backend.binding.TF_ATTR_STRING, value: ONEDNN_LABEL };
   if (!hasOneDnnKernels(backend, eager, label)) return false;
-  const float32 = (attrs: Attr[]) => attrs.some((attr) => attr.name === 'T' && attr.value === backend.binding.TF_FLOAT);
+  const float32 = (attrs: OpAttr[]) =>
+    attrs.some((attr) => attr.name === 'T' && attr.value === backend.binding.TF_FLOAT);
   backend.executeSingleOutput = (op, attrs, inputs) => {
     const route = routes.get(op);
     return route && float32(attrs) && route.when(inputs, attrs)
@@ -69,10 +63,10 @@ export function routeToOneDnn(backend: NativeBackend): boolean {
 }
 
 /** Whether the library has oneDNN's kernels: one 1x1 convolution on its `_MklNativeConv2D`. */
-function hasOneDnnKernels(backend: NativeBackend, eager: Execute, label: Attr): boolean {
+function hasOneDnnKernels(backend: NativeBackend, eager: Execute, label: OpAttr): boolean {
   const { TF_ATTR_TYPE, TF_ATTR_INT, TF_ATTR_STRING, TF_FLOAT } = backend.binding;
   const one = tf.ones([1, 1, 1, 1]);
-  const attrs: Attr[] = [
+  const attrs: OpAttr[] = [
     { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },
     { name: 'strides', type: TF_ATTR_INT, value: [1, 1, 1, 1] },
     { name: 'padding', type: TF_ATTR_STRING, value: 'VALID' },

@@ -8,8 +8,8 @@ import { registerFusedBatchNorm } from './fused-batch-norm.js';
 import { registerTensorflowKernels, registerWasmTrainingKernels } from './kernels.js';
 import { registerLeakyReluGradient } from './leaky-relu-gradient.js';
 import { findInstalls } from './native/layout.js';
-import { loadInstall, type TensorflowBinding } from './native/load.js';
-import { type NativeBackend, routeToOneDnn } from './onednn.js';
+import { loadInstall, type NativeBackend, type TensorflowBinding } from './native/load.js';
+import { routeToOneDnn } from './onednn.js';
 
 /** tfjs-node's own packages, when a project installs them (they download libtensorflow 2.9 at install). */
 const nativePackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];

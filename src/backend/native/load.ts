@@ -3,9 +3,27 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { packageFolder } from './layout.js';
 
-/** The binding's own report of the C library it runs on. */
+/** What gx uses of tfjs-node's binding: its report of the C library it runs on, and the constants ops take. */
 export interface TensorflowBinding {
   TF_Version: string;
+  TF_FLOAT: number;
+  TF_ATTR_TYPE: number;
+  TF_ATTR_INT: number;
+  TF_ATTR_FLOAT: number;
+  TF_ATTR_STRING: number;
+  TF_ATTR_BOOL: number;
+}
+
+/** An op attribute as tfjs-node's binding takes it. */
+export type OpAttr = { name: string; type: number; value: unknown };
+
+/** What gx reaches into of tfjs-node's backend: its binding and the calls every one of its kernels ends in. */
+export interface NativeBackend {
+  binding: TensorflowBinding;
+  isUsingGpuDevice: boolean;
+  executeSingleOutput(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.TensorInfo;
+  executeMultipleOutputs(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[], outputs: number): tf.TensorInfo[];
+  disposeData(dataId: object): void;
 }
 
 /**
