@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileDurably } from '../atomic-files.js';
+import { sha256 } from '../core/sha256.js';
 import { batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
 import type { ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
@@ -147,9 +147,7 @@ function damaged(folder: string, what: string): GxError {
 }
 
 export async function fileSha256(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
+  return sha256(await readFile(path));
 }
 
 /** Every layer named, so that model.json is the same text however many models the process built before. */

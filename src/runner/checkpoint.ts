@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { recoverFolder, replaceFolder, syncFolder, writeFileDurably } from '../atomic-files.js';
+import { sha256 } from '../core/sha256.js';
 import { GxError } from '../errors.js';
 import type { Gan } from '../models/gan.js';
 import { createRandom, deriveSeed } from '../random.js';
@@ -191,10 +191,6 @@ function damaged(folder: string, what: string): GxError {
     `checkpoint ${folder} is damaged: ${what}`,
     'restore the run folder from a backup, or start the run again; gx will not resume from weights it cannot trust',
   );
-}
-
-function sha256(bytes: string | Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function allFinite(tensor: tf.Tensor): boolean {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../core/sha256.js';
 import type { ImageSet } from '../../data/image-set.js';
 import type { DatasetInput, Tracker } from '../../tracking/tracker.js';
 import type { Callback } from './callback.js';
@@ -25,7 +25,7 @@ export function datasetInput({
  * (MLflow's digests are 8 hex digits too), where the images were read from, the tensor spec and the shapes.
  */
 export function describeDataset(set: ImageSet): DatasetInput {
-  const digest = createHash('sha256').update(set.pixels).update(set.labels).digest('hex').slice(0, 8);
+  const digest = sha256(set.pixels, set.labels).slice(0, 8);
   const shape = [set.count, set.height, set.width, set.channels];
   const spec = (dtype: string, dims: number[]) =>
     JSON.stringify([{ type: 'tensor', 'tensor-spec': { dtype, shape: dims } }]);
