@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { stringify } from 'yaml';
 import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
+import { withMaxSteps } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import { changedSettings, runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
@@ -92,9 +93,7 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
     // Named by what the command line changes in the file (--set, --max-steps): `quickstart loss=lsgan`. (A file
     // that is only whole with its --set values is compared with the run itself: no change named.)
     const asFiled = await loadExperiment(args.file as string).catch(() => experiment);
-    const maxSteps = flags['max-steps'];
-    const ran =
-      maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
+    const ran = withMaxSteps(experiment, flags['max-steps']);
     const paths = [
       ...flags.set.map((expression) => expression.slice(0, expression.indexOf('=')).trim()),
       'train.max_steps',

@@ -71,3 +71,8 @@ export interface SweepConfig {
   readonly seed: number;
   readonly parameters: Readonly<Record<string, SweepValues>>;
 }
+
+/** The experiment with train.max_steps replaced (`gx run --max-steps`, a sweep's); unchanged when undefined. */
+export function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {
+  return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
+}

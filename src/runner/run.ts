@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeNative, selectBackend } from '../backend/select.js';
-import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
+import { type BackendName, type ResolvedExperiment, withMaxSteps } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import type { ImageSet } from '../data/image-set.js';
 import { buildGan } from '../models/build-gan.js';
@@ -232,8 +232,4 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
     modelDir: join(runDir, 'model'),
     tracking: record.tracking,
   } satisfies RunResult;
-}
-
-function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {
-  return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import type { BackendName } from '../backend/backend-names.js';
-import type { ResolvedExperiment } from '../config/experiment.js';
+import { type ResolvedExperiment, withMaxSteps } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { reportOfSweep } from '../report/run-folder-runs.js';
@@ -230,10 +230,6 @@ async function parentCreated(tracker: Tracker, warn: (line: string) => void) {
     await sleep(200);
   if (tracker.runId === undefined)
     warn(`the MLflow parent run is not created yet: the trials will not be nested under it in ${tracker.store}`);
-}
-
-function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {
-  return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
 }
 
 function warnOf(options: SweepOptions) {
