@@ -51,7 +51,7 @@ module.exports = {
       name: 'trainer-no-tracking',
       comment: 'the trainer and its steps know nothing of files or MLflow',
       severity: 'error',
-      from: { path: '^src/runner/(trainer|steps)[.]ts$' },
+      from: { path: '^src/runner/loop/' },
       to: { path: '^src/tracking/' },
     },
   ],

@@ -7,7 +7,7 @@ import { resolveExperiment } from '../src/config/load.js';
 import { buildGan } from '../src/models/build-gan.js';
 import { disposeLatent, sampleLatent } from '../src/models/latent.js';
 import { createRandom } from '../src/random.js';
-import { discriminatorStep, generatorStep } from '../src/runner/steps.js';
+import { discriminatorStep, generatorStep } from '../src/runner/loop/steps.js';
 
 const ITERS = Number(process.env.ITERS ?? 2);
 /** The cpu backend needs most of an hour per seed iteration at batch 100: it is timed once at this batch, scaled. */

@@ -7,7 +7,7 @@ import { loadExperiment } from '../config/load.js';
 import { changedSettings, runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { GxError } from '../errors.js';
-import { describeModels } from '../runner/describe-models.js';
+import { describeModels } from '../runner/progress/describe-models.js';
 import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
 import { recordedStore } from '../tracking/open.js';
 import { runsTableUrl } from '../tracking/ui-links.js';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
-import { gridsInOrder } from '../runner/sample-index.js';
+import { gridsInOrder } from '../runner/run-folder/sample-index.js';
 import { readSweepRecord, type SweepRecord } from '../sweep/record.js';
 import { rankTrials } from '../sweep/summary.js';
 import { experimentParams } from '../tracking/params.js';

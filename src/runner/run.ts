@@ -11,25 +11,25 @@ import type { Tracker } from '../tracking/tracker.js';
 import type { Callback } from './callbacks/callback.js';
 import { checkpoints } from './callbacks/checkpoints.js';
 import { datasetInput } from './callbacks/dataset-input.js';
-import { diskReserve } from './callbacks/disk-reserve.js';
 import { divergenceGuard } from './callbacks/divergence-guard.js';
 import { evaluation } from './callbacks/evaluation.js';
 import { evolutionGif } from './callbacks/evolution-gif.js';
 import { measured } from './callbacks/measured.js';
 import { metricsLog } from './callbacks/metrics-log.js';
 import { progress } from './callbacks/progress.js';
+import { diskReserve } from './callbacks/release-reserve.js';
 import { runRecord } from './callbacks/run-record.js';
 import { sampleGrids } from './callbacks/sample-grids.js';
-import { testLosses } from './callbacks/test-losses.js';
-import { initialState, loadCheckpoint, type TrainingState } from './checkpoint.js';
-import { reserveSpace } from './disk-reserve.js';
-import { findRun, newRunId, readRunRecord, runsDir } from './run-folder.js';
-import { lockRun } from './run-lock.js';
-import { truncateRecord } from './run-record.js';
+import { testRows } from './callbacks/test-rows.js';
+import type { StepMetrics } from './loop/steps.js';
+import { train } from './loop/trainer.js';
+import { loadTestData, loadTrainingData } from './loop/training-data.js';
+import { initialState, loadCheckpoint, type TrainingState } from './run-folder/checkpoint.js';
+import { reserveSpace } from './run-folder/disk-reserve.js';
+import { findRun, newRunId, readRunRecord, runsDir } from './run-folder/folder.js';
+import { lockRun } from './run-folder/lock.js';
+import { truncateRecord } from './run-folder/records.js';
 import { openTracking, type RunIdentity } from './run-tracking.js';
-import type { StepMetrics } from './steps.js';
-import { train } from './trainer.js';
-import { loadTestData, loadTrainingData } from './training-data.js';
 
 export { syncRun } from './sync-run.js';
 
@@ -174,7 +174,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
   );
   const test =
     trainConfig.test_losses === true
-      ? testLosses({
+      ? testRows({
           gan,
           loadTest: () => loadTestData(experiment),
           model,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-files.js';
 import { recordedStore } from '../tracking/open.js';
 import { syncServerRun } from '../tracking/server-tracker.js';
-import { findRun, readRunRecord } from './run-folder.js';
+import { findRun, readRunRecord } from './run-folder/folder.js';
 
 /** Sends a run's tracking record to its MLflow server where it has not got there yet (`gx sync`). */
 export async function syncRun(run: string, options: { runsDir?: string } = {}) {

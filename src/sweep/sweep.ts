@@ -9,7 +9,7 @@ import { runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
 import { reportOfSweep } from '../report/run-folder-runs.js';
 import { writeReport } from '../report/write-report.js';
-import { newRunId, runsDir } from '../runner/run-folder.js';
+import { newRunId, runsDir } from '../runner/run-folder/folder.js';
 import { recordedStore, resumeTracking, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';

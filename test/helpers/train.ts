@@ -4,9 +4,9 @@ import { cacheDir } from '../../src/data/cache-dir.js';
 import { firstExamples } from '../../src/data/image-set.js';
 import { buildGan } from '../../src/models/build-gan.js';
 import { datasets } from '../../src/registry/datasets.js';
-import { initialState } from '../../src/runner/checkpoint.js';
-import type { StepMetrics } from '../../src/runner/steps.js';
-import { train } from '../../src/runner/trainer.js';
+import type { StepMetrics } from '../../src/runner/loop/steps.js';
+import { train } from '../../src/runner/loop/trainer.js';
+import { initialState } from '../../src/runner/run-folder/checkpoint.js';
 
 const mnist = await datasets.get('mnist').load({ type: 'mnist' }, 'train', { cacheDir: cacheDir(), download: false });
 

@@ -10,7 +10,7 @@ import { decodeImage } from '../../src/images/image.js';
 import { encodePng } from '../../src/images/png.js';
 import { evenlySpaced, evolutionGif, GIF_OPTIONS } from '../../src/runner/callbacks/evolution-gif.js';
 import { resumeRun, runExperiment } from '../../src/runner/run.js';
-import { recordGrid } from '../../src/runner/sample-index.js';
+import { recordGrid } from '../../src/runner/run-folder/sample-index.js';
 import { createLocalRun } from '../../src/tracking/local-store.js';
 import { tempDir } from '../helpers/cli.js';
 import { tinyExperiment } from '../helpers/experiments.js';

@@ -7,12 +7,12 @@ import { buildGan } from '../../src/models/build-gan.js';
 import { datasets } from '../../src/registry/datasets.js';
 import { wgan } from '../../src/registry/losses/wgan.js';
 import { measured } from '../../src/runner/callbacks/measured.js';
-import { initialState } from '../../src/runner/checkpoint.js';
-import { remainingSeconds } from '../../src/runner/eta.js';
-import { createProgress } from '../../src/runner/progress.js';
-import { firesAtEpochEnd, firesAtStep, firingsAfter } from '../../src/runner/schedule.js';
-import { train } from '../../src/runner/trainer.js';
-import { planTraining, updates } from '../../src/runner/training-plan.js';
+import { firesAtEpochEnd, firesAtStep, firingsAfter } from '../../src/runner/callbacks/schedule.js';
+import { train } from '../../src/runner/loop/trainer.js';
+import { remainingSeconds } from '../../src/runner/progress/eta.js';
+import { createProgress } from '../../src/runner/progress/progress-output.js';
+import { planTraining, updates } from '../../src/runner/progress/training-plan.js';
+import { initialState } from '../../src/runner/run-folder/checkpoint.js';
 import { tinyExperiment } from '../helpers/experiments.js';
 
 const warmup = wgan.create({ clip: 0.01, critic_warmup: true }).criticSteps;

@@ -5,7 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildGan } from '../../src/models/build-gan.js';
 import { disposeLatent, sampleLatent } from '../../src/models/latent.js';
 import { createRandom } from '../../src/random.js';
-import { discriminatorStep, updateAverage } from '../../src/runner/steps.js';
+import { discriminatorStep, updateAverage } from '../../src/runner/loop/steps.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { tinyExperiment } from '../helpers/experiments.js';
 

@@ -1,5 +1,5 @@
-import type { TrainingState } from '../checkpoint.js';
-import type { StepMetrics } from '../steps.js';
+import type { StepMetrics } from '../loop/steps.js';
+import type { TrainingState } from '../run-folder/checkpoint.js';
 
 /** How a run failed: the error as thrown, and whether training stood between two steps (a state worth keeping). */
 export interface RunFailure {

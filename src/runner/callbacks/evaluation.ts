@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { EvalConfig, ResolvedExperiment } from '../../config/experiment.js';
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
 import { type Gan, sampler } from '../../models/gan.js';
-import { appendRecord } from '../run-record.js';
+import { appendRecord } from '../run-folder/records.js';
 import type { Callback } from './callback.js';
 import type { MetricsLog } from './metrics-log.js';
 

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../atomic-files.js';
 import { encodeGif, type GifOptions } from '../../images/gif.js';
 import { decodeImage, type Image } from '../../images/image.js';
 import type { Tracker } from '../../tracking/tracker.js';
-import { gridsInOrder } from '../sample-index.js';
+import { gridsInOrder } from '../run-folder/sample-index.js';
 import { bestEffort } from './best-effort.js';
 import type { Callback } from './callback.js';
 

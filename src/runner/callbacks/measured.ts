@@ -1,6 +1,6 @@
-import type { SideEffectCost } from '../eta.js';
-import { firesAtEpochEnd, firesAtStep, type Schedule } from '../schedule.js';
+import type { SideEffectCost } from '../progress/eta.js';
 import type { Callback } from './callback.js';
+import { firesAtEpochEnd, firesAtStep, type Schedule } from './schedule.js';
 
 /** A scheduled callback with the time its step and epoch hooks take: what the progress line projects. */
 export interface Measured {

@@ -3,8 +3,8 @@ import type { ResolvedExperiment } from '../../config/experiment.js';
 import { loggedSteps } from '../../tracking/logged-steps.js';
 import { experimentParams } from '../../tracking/params.js';
 import type { MetricPoint, Tracker } from '../../tracking/tracker.js';
-import { appendRecord } from '../run-record.js';
-import type { StepMetrics } from '../steps.js';
+import type { StepMetrics } from '../loop/steps.js';
+import { appendRecord } from '../run-folder/records.js';
 import { bestEffort } from './best-effort.js';
 import type { Callback } from './callback.js';
 

@@ -2,9 +2,9 @@ import type { TrainConfig } from '../../config/experiment.js';
 import { batchesPerEpoch } from '../../data/batches.js';
 import type { ImageSet } from '../../data/image-set.js';
 import type { Gan } from '../../models/gan.js';
-import { createProgress, type ProgressPlan } from '../progress.js';
-import type { StepMetrics } from '../steps.js';
-import { planTraining } from '../training-plan.js';
+import type { StepMetrics } from '../loop/steps.js';
+import { createProgress, type ProgressPlan } from '../progress/progress-output.js';
+import { planTraining } from '../progress/training-plan.js';
 import type { Callback } from './callback.js';
 
 export interface ProgressOptions {
@@ -18,7 +18,7 @@ export interface ProgressOptions {
 }
 
 /**
- * Progress and epoch tables on stderr (see ../progress.ts), cleared when the run ends or fails. A run that ends
+ * Progress and epoch tables on stderr (see ../progress/progress-output.ts), cleared when the run ends or fails. A run that ends
  * inside an epoch gets a table of the steps it trained in it.
  */
 export function progress({ data, train, gan, sideEffects, testRows }: ProgressOptions): Callback {

@@ -6,9 +6,9 @@ import { type Gan, sampler } from '../../models/gan.js';
 import { disposeLatent, type LatentBatch } from '../../models/latent.js';
 import { type ClassLayout, fixedLatent, gridColumns, sampleGrid } from '../../models/sample-grid.js';
 import type { Tracker } from '../../tracking/tracker.js';
-import { recordGrid } from '../sample-index.js';
-import { firesAtEpochEnd, firesAtStep, type Schedule } from '../schedule.js';
+import { recordGrid } from '../run-folder/sample-index.js';
 import type { Callback } from './callback.js';
+import { firesAtEpochEnd, firesAtStep, type Schedule } from './schedule.js';
 
 export interface SampleGridsOptions {
   model: ModelConfig;

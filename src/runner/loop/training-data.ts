@@ -1,8 +1,8 @@
-import type { ResolvedExperiment } from '../config/experiment.js';
-import { cacheDir } from '../data/cache-dir.js';
-import { firstExamples, type ImageSet } from '../data/image-set.js';
-import { GxError } from '../errors.js';
-import { datasets } from '../registry/datasets.js';
+import type { ResolvedExperiment } from '../../config/experiment.js';
+import { cacheDir } from '../../data/cache-dir.js';
+import { firstExamples, type ImageSet } from '../../data/image-set.js';
+import { GxError } from '../../errors.js';
+import { datasets } from '../../registry/datasets.js';
 
 /** The experiment's training images (downloaded when allowed and missing), their labels checked against the model. */
 export async function loadTrainingData(experiment: ResolvedExperiment, download: boolean): Promise<ImageSet> {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { appendAllOrNothing, syncFile, writeFileAtomic } from '../atomic-files.js';
+import { appendAllOrNothing, syncFile, writeFileAtomic } from '../../atomic-files.js';
 
 /**
  * A run's JSON-lines records, history.jsonl (a line per step) and eval.jsonl (a line per evaluation): appended all

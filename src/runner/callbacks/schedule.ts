@@ -1,4 +1,4 @@
-import type { TrainingPlan } from './training-plan.js';
+import type { TrainingPlan } from '../progress/training-plan.js';
 
 /**
  * When a side effect of training happens (a sample grid, an evaluation): after every `everyEpochs` epochs and every

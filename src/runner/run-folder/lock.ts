@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GxError } from '../errors.js';
+import { GxError } from '../../errors.js';
 
 /**
  * One gx at a time trains a run: `gx run` and `gx run --resume` hold <run>/run.lock, which names their pid, while

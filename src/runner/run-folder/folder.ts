@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { GxError } from '../errors.js';
+import { GxError } from '../../errors.js';
 
 /** Where run and sweep folders go: the given folder, else $GX_RUNS_DIR, else ./runs. */
 export function runsDir(folder?: string): string {

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileDurably } from '../atomic-files.js';
+import { writeFileDurably } from '../../atomic-files.js';
 
 /** Enough for run.json, the MLflow run's status and error, the metrics in hand and a small model's checkpoint. */
 const RESERVE_BYTES = 1 << 20;

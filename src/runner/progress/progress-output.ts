@@ -1,6 +1,6 @@
+import { firingsAfter, type Schedule } from '../callbacks/schedule.js';
+import type { StepMetrics } from '../loop/steps.js';
 import { remainingSeconds, type SideEffectCost } from './eta.js';
-import { firingsAfter, type Schedule } from './schedule.js';
-import type { StepMetrics } from './steps.js';
 import { type TrainingPlan, updates } from './training-plan.js';
 
 /** How often progress is printed when stderr is not a terminal (a log file, CI). */

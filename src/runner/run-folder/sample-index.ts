@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendRecord } from './run-record.js';
+import { appendRecord } from './records.js';
 
 /**
  * samples/grids.jsonl: a line per sample grid written, `{"step":600,"file":"step-000600.png"}`, so that the grids

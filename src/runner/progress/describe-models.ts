@@ -1,7 +1,7 @@
-import { selectBackend } from '../backend/select.js';
-import type { BackendName, ResolvedExperiment } from '../config/experiment.js';
-import { buildGan } from '../models/build-gan.js';
-import { loadTrainingData } from './training-data.js';
+import { selectBackend } from '../../backend/select.js';
+import type { BackendName, ResolvedExperiment } from '../../config/experiment.js';
+import { buildGan } from '../../models/build-gan.js';
+import { loadTrainingData } from '../loop/training-data.js';
 
 /** The models an experiment builds, layer by layer, with their parameter counts: what `gx run --dry-run` shows. */
 export async function describeModels(experiment: ResolvedExperiment, backend?: BackendName) {

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../config/experiment.js';
-import { makeBatch } from '../data/batches.js';
-import type { ImageSet } from '../data/image-set.js';
-import type { Gan } from '../models/gan.js';
-import { disposeLatent, generatorInputs, sampleLatent } from '../models/latent.js';
-import type { Random } from '../random.js';
-import type { Scores } from '../registry/losses/loss.js';
+import type { ModelConfig } from '../../config/experiment.js';
+import { makeBatch } from '../../data/batches.js';
+import type { ImageSet } from '../../data/image-set.js';
+import type { Gan } from '../../models/gan.js';
+import { disposeLatent, generatorInputs, sampleLatent } from '../../models/latent.js';
+import type { Random } from '../../random.js';
+import type { Scores } from '../../registry/losses/loss.js';
 import { discriminatorOutput, discriminatorTerms, generatorTerms, type StepMetrics } from './steps.js';
 
 /** Images scored at once: the seed's D on 500 images fits in memory with room to spare. */

@@ -2,13 +2,13 @@ import type { ModelConfig } from '../../config/experiment.js';
 import type { ImageSet } from '../../data/image-set.js';
 import type { Gan } from '../../models/gan.js';
 import { createRandom, deriveSeed } from '../../random.js';
-import type { TrainingState } from '../checkpoint.js';
-import type { StepMetrics } from '../steps.js';
-import { testLosses as measure } from '../test-losses.js';
+import type { StepMetrics } from '../loop/steps.js';
+import { testLosses as measure } from '../loop/test-losses.js';
+import type { TrainingState } from '../run-folder/checkpoint.js';
 import type { Callback } from './callback.js';
 import type { MetricsLog } from './metrics-log.js';
 
-export interface TestLossesOptions {
+export interface TestRowsOptions {
   gan: Gan;
   /** The test split, loaded when the run starts. */
   loadTest(): Promise<ImageSet>;
@@ -21,11 +21,11 @@ export interface TestLossesOptions {
 }
 
 /**
- * After each epoch, D's and G's losses on the test split (see ../test-losses.ts), tracked at the epoch's last step
+ * After each epoch, D's and G's losses on the test split (see ../loop/test-losses.ts), tracked at the epoch's last step
  * as d_loss_test, g_loss_adv_test, ...; the progress table shows them as the seed's test rows. The fakes' noise
  * derives from the seed and the epoch, so a resumed run measures what it would have.
  */
-export function testLosses({ gan, loadTest, model, seed, gMultiplier, log, stopped }: TestLossesOptions) {
+export function testRows({ gan, loadTest, model, seed, gMultiplier, log, stopped }: TestRowsOptions) {
   let test: ImageSet | undefined;
   let last: StepMetrics | undefined;
   // `epoch`: the 1-based epoch measured, whole or (at the end of a run) in part.

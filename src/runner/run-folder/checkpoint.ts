@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { recoverFolder, replaceFolder, syncFolder, writeFileDurably } from '../atomic-files.js';
-import { sha256 } from '../core/sha256.js';
-import { GxError } from '../errors.js';
-import type { Gan } from '../models/gan.js';
-import { createRandom, deriveSeed } from '../random.js';
+import { recoverFolder, replaceFolder, syncFolder, writeFileDurably } from '../../atomic-files.js';
+import { sha256 } from '../../core/sha256.js';
+import { GxError } from '../../errors.js';
+import type { Gan } from '../../models/gan.js';
+import { createRandom, deriveSeed } from '../../random.js';
 
 /** Where training stands: enough, with the weights and optimizer moments, to continue exactly. */
 export interface TrainingState {

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Batch } from '../data/batches.js';
-import type { Gan } from '../models/gan.js';
-import { generatorInputs, type LatentBatch } from '../models/latent.js';
-import type { Random } from '../random.js';
-import { softmaxCrossEntropy } from '../registry/losses/cross-entropy.js';
-import type { Scores } from '../registry/losses/loss.js';
+import type { Batch } from '../../data/batches.js';
+import type { Gan } from '../../models/gan.js';
+import { generatorInputs, type LatentBatch } from '../../models/latent.js';
+import type { Random } from '../../random.js';
+import { softmaxCrossEntropy } from '../../registry/losses/cross-entropy.js';
+import type { Scores } from '../../registry/losses/loss.js';
 
 /** Scalars a step reports, by metric name; read once per step. */
 export type StepMetrics = Record<string, number>;

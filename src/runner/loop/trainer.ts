@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig, TrainConfig } from '../config/experiment.js';
-import { type Batch, batchesPerEpoch, epochOrder, makeBatch } from '../data/batches.js';
-import type { ImageSet } from '../data/image-set.js';
-import { GxError } from '../errors.js';
-import type { Gan } from '../models/gan.js';
-import { disposeLatent, sampleLatent } from '../models/latent.js';
-import { createRandom } from '../random.js';
-import type { Callback } from './callbacks/callback.js';
-import type { TrainingState } from './checkpoint.js';
+import type { ModelConfig, TrainConfig } from '../../config/experiment.js';
+import { type Batch, batchesPerEpoch, epochOrder, makeBatch } from '../../data/batches.js';
+import type { ImageSet } from '../../data/image-set.js';
+import { GxError } from '../../errors.js';
+import type { Gan } from '../../models/gan.js';
+import { disposeLatent, sampleLatent } from '../../models/latent.js';
+import { createRandom } from '../../random.js';
+import type { Callback } from '../callbacks/callback.js';
+import type { TrainingState } from '../run-folder/checkpoint.js';
 import { discriminatorStep, generatorStep, type StepMetrics, updateAverage } from './steps.js';
 
 export interface TrainerSetup {
@@ -60,7 +60,7 @@ export async function train(
     return state;
   } catch (error) {
     for (const callback of callbacks) {
-      // A callback reports its own failures here (see callbacks/best-effort.ts); the first error is what counts.
+      // A callback reports its own failures here (see ../callbacks/best-effort.ts); the first error is what counts.
       await callback.onRunFailed?.(state, { error, betweenSteps }).catch(() => {});
     }
     throw error;
