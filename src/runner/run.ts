@@ -17,14 +17,16 @@ import { evolutionGif } from './callbacks/evolution-gif.js';
 import { measured } from './callbacks/measured.js';
 import { metricsLog } from './callbacks/metrics-log.js';
 import { progress } from './callbacks/progress.js';
-import { diskReserve } from './callbacks/release-reserve.js';
+import { releaseReserveOnFailure } from './callbacks/release-reserve.js';
+import { restoreCallbackStates, runContext } from './callbacks/run-context.js';
 import { runRecord } from './callbacks/run-record.js';
 import { sampleGrids } from './callbacks/sample-grids.js';
 import { testRows } from './callbacks/test-rows.js';
 import type { StepMetrics } from './loop/steps.js';
 import { train } from './loop/trainer.js';
 import { loadTestData, loadTrainingData } from './loop/training-data.js';
-import { initialState, loadCheckpoint, type TrainingState } from './run-folder/checkpoint.js';
+import { initialState, type TrainingState } from './loop/training-state.js';
+import { loadCheckpoint } from './run-folder/checkpoint.js';
 import { reserveSpace } from './run-folder/disk-reserve.js';
 import { findRun, newRunId, readRunRecord, runsDir } from './run-folder/folder.js';
 import { lockRun } from './run-folder/lock.js';
@@ -117,8 +119,11 @@ async function execute(
     await mkdir(join(runDir, 'samples'), { recursive: true });
     unlock = await lockRun(runDir);
     releaseReserve = await reserveSpace(runDir);
+    let callbackStates: Record<string, unknown> = {};
     if (checkpointDir) {
-      Object.assign(state, await loadCheckpoint(checkpointDir, gan));
+      const restored = await loadCheckpoint(checkpointDir, gan);
+      Object.assign(state, restored.state);
+      callbackStates = restored.callbacks;
       // The steps after the checkpoint are trained again: their first record goes, they are recorded anew.
       for (const record of ['history.jsonl', 'eval.jsonl']) await truncateRecord(join(runDir, record), state.step);
     }
@@ -127,7 +132,7 @@ async function execute(
     const run = { experiment, runId, runName, tags, runDir, backend, warn, resumed: previousTracking !== undefined };
     const tracker = await openTracking(run, previousTracking, options.stop);
     tracked = true;
-    return await trainAndRecord({ ...run, gan, state, tracker, releaseReserve }, options, data);
+    return await trainAndRecord({ ...run, gan, state, callbackStates, tracker, releaseReserve }, options, data);
   } catch (error) {
     // A new run refused before its MLflow run existed leaves no folder behind.
     if (!checkpointDir && !tracked) await rm(runDir, { recursive: true, force: true }).catch(() => {});
@@ -147,6 +152,8 @@ interface RunParts extends RunIdentity {
   resumed: boolean;
   gan: Gan;
   state: TrainingState;
+  /** What the checkpoint resumed from kept for each keyed callback. */
+  callbackStates: Record<string, unknown>;
   tracker: Tracker;
   releaseReserve: () => Promise<void>;
 }
@@ -162,74 +169,63 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
   const log = metricsLog({ experiment, runDir, tracker, resumed, warn });
   const evaluator =
     evalConfig &&
-    evaluation({ experiment, config: evalConfig, runDir, gan, log, resumed, warn, progress: !!options.progress });
-  const record = runRecord({ ...parts, stopped: () => options.shouldStop?.() ?? false });
-  // The scheduled side effects, timed for the progress line's ETA.
-  const evaluations =
-    evaluator && measured(evaluator.schedule, { everyEpochs: evalConfig.every, everySteps: evalConfig.every_steps });
+    evaluation({ experiment, config: evalConfig, runDir, gan, resumed, warn, progress: !!options.progress });
   const sampleSchedule = { everyEpochs: trainConfig.sample_every, everySteps: trainConfig.sample_every_steps };
-  const samples = measured(
-    sampleGrids({ model, seed, schedule: sampleSchedule, runDir, gan, tracker, grid: trainConfig.sample_grid }),
-    sampleSchedule,
-  );
-  const test =
-    trainConfig.test_losses === true
-      ? testRows({
-          gan,
-          loadTest: () => loadTestData(experiment),
-          model,
-          seed,
-          gMultiplier: trainConfig.g_batch_multiplier,
-          log,
-          stopped: () => options.shouldStop?.() ?? false,
-        })
-      : undefined;
+  const samples = sampleGrids({
+    model,
+    seed,
+    schedule: sampleSchedule,
+    runDir,
+    gan,
+    tracker,
+    grid: trainConfig.sample_grid,
+  });
   // Checkpoints after the sinks, so that a checkpoint sees what they did; the final evaluation after the final
-  // checkpoint; the run record last, since the run ends after everything else.
+  // checkpoint; the run record last, since the run ends after everything else. The test rows before the progress
+  // table that shows them; the scheduled side effects timed for the progress line's ETA.
   const callbacks: Callback[] = [
-    diskReserve(parts.releaseReserve),
-    // The test losses before the progress table that shows them.
-    ...(test ? [test.callback] : []),
-    ...(options.progress
+    releaseReserveOnFailure(parts.releaseReserve),
+    ...(trainConfig.test_losses === true
       ? [
-          progress({
-            data,
-            train: trainConfig,
+          testRows({
             gan,
-            sideEffects: evaluations ? [evaluations, samples] : [samples],
-            testRows: test?.last,
+            loadTest: () => loadTestData(experiment),
+            model,
+            seed,
+            gMultiplier: trainConfig.g_batch_multiplier,
           }),
         ]
       : []),
+    ...(options.progress ? [progress({ data, train: trainConfig, gan })] : []),
     log,
     datasetInput({ data, tracker, resumed }),
     divergenceGuard(),
-    ...(evaluations ? [evaluations.callback] : []),
-    samples.callback,
+    ...(evaluator
+      ? [measured(evaluator.schedule, { everyEpochs: evalConfig.every, everySteps: evalConfig.every_steps })]
+      : []),
+    measured(samples, sampleSchedule),
     evolutionGif({ runDir, tracker, warn }),
-    checkpoints({ every: trainConfig.checkpoint_every, runDir, gan, log, warn }),
+    checkpoints({ every: trainConfig.checkpoint_every, runDir, gan, warn }),
     ...(evaluator ? [evaluator.final] : []),
-    record.callback,
+    runRecord({ ...parts }),
   ];
+  restoreCallbackStates(callbacks, parts.callbackStates, warn);
+  const stopRequested = () => options.shouldStop?.() ?? false;
+  const context = runContext({ state, callbacks, sink: log, stopRequested });
   try {
     const shuffle = experiment.data.shuffle !== false;
-    await train({ gan, data, model, train: trainConfig, seed, shuffle }, state, {
-      callbacks,
-      shouldStop: options.shouldStop,
-    });
+    await train({ gan, data, model, train: trainConfig, seed, shuffle }, context, callbacks);
   } catch (thrown) {
     throw describeSystemError(thrown) ?? thrown;
-  } finally {
-    evaluator?.dispose();
   }
   return {
     runId: parts.runId,
     runDir,
     backend: parts.backend,
-    status: record.status(),
+    status: context.outcome ?? 'FINISHED',
     state,
-    metrics: { ...log.last(), ...evaluator?.last() },
+    metrics: { ...context.latest.step, ...context.latest.evaluation },
     modelDir: join(runDir, 'model'),
-    tracking: record.tracking,
+    tracking: { store: tracker.store, runId: tracker.runId, experimentId: tracker.experimentId },
   } satisfies RunResult;
 }

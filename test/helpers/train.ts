@@ -4,9 +4,10 @@ import { cacheDir } from '../../src/data/cache-dir.js';
 import { firstExamples } from '../../src/data/image-set.js';
 import { buildGan } from '../../src/models/build-gan.js';
 import { datasets } from '../../src/registry/datasets.js';
+import { runContext } from '../../src/runner/callbacks/run-context.js';
 import type { StepMetrics } from '../../src/runner/loop/steps.js';
 import { train } from '../../src/runner/loop/trainer.js';
-import { initialState } from '../../src/runner/run-folder/checkpoint.js';
+import { initialState } from '../../src/runner/loop/training-state.js';
 
 const mnist = await datasets.get('mnist').load({ type: 'mnist' }, 'train', { cacheDir: cacheDir(), download: false });
 
@@ -28,9 +29,8 @@ export async function trainInMemory(experiment: ResolvedExperiment) {
       buffers.push(tf.backend().numDataIds());
     },
   };
-  await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
-    callbacks: [record],
-  });
+  const setup = { gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed };
+  await train(setup, runContext({ state, callbacks: [record] }), [record]);
   gan.generator.dispose();
   gan.discriminator.dispose();
   return { metrics, tensors, buffers, state };

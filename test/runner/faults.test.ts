@@ -143,6 +143,34 @@ describe('a run against faults', () => {
     }
   });
 
+  it("keeps a callback's state in the checkpoint through kill -9: a resume does not draw the last grid again", async () => {
+    const dir = tinyIn('keyed');
+    const child = start(['run', 'keyed.yaml', '--max-steps', '1000', '--set', 'train.epochs=100'], dir);
+    let saved: { step: number; callbacks: Record<string, unknown> } | undefined;
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline && child.exitCode === null; await sleep(20)) {
+      if (!existsSync(join(dir, 'runs')) || readdirSync(join(dir, 'runs')).length === 0) continue;
+      const step = checkpointStep(onlyRun(dir));
+      if (step === undefined) continue;
+      child.kill('SIGKILL');
+      const checkpoint = JSON.parse(readFileSync(join(onlyRun(dir), 'checkpoint', 'checkpoint.json'), 'utf8'));
+      saved = { step: checkpoint.state.step, callbacks: checkpoint.callbacks };
+      break;
+    }
+    await exited(child);
+    assert.ok(saved, 'killed after the first checkpoint');
+    // 8 steps an epoch, a checkpoint and a grid at each epoch's end: the grids' schedule remembers the grid's step.
+    assert.equal(saved.step % 8, 0);
+    assert.deepEqual(saved.callbacks['sample-grids'], { step: saved.step });
+
+    // Resumed to the checkpoint's own step, the run ends at once: its final grid is the one it already drew.
+    const runDir = onlyRun(dir);
+    const resumed = gx(['run', '--resume', runDir, '--max-steps', String(saved.step), '--json'], { cwd: dir });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).state.step, saved.step);
+    const grids = readdirSync(join(runDir, 'samples')).filter((name) => name.endsWith('.png'));
+    assert.deepEqual(grids, [`epoch-${String(saved.step / 8).padStart(4, '0')}.png`]);
+  });
+
   it('holds a lock: a second --resume of a running run is refused, a dead one’s lock is taken over', async () => {
     const dir = tinyIn('locked');
     const first = gx(['run', 'locked.yaml', '--max-steps', '8', '--set', 'train.epochs=100000', '--json'], {

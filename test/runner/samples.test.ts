@@ -9,6 +9,7 @@ import { encodeGif } from '../../src/images/gif.js';
 import { decodeImage } from '../../src/images/image.js';
 import { encodePng } from '../../src/images/png.js';
 import { evenlySpaced, evolutionGif, GIF_OPTIONS } from '../../src/runner/callbacks/evolution-gif.js';
+import { runContext } from '../../src/runner/callbacks/run-context.js';
 import { resumeRun, runExperiment } from '../../src/runner/run.js';
 import { recordGrid } from '../../src/runner/run-folder/sample-index.js';
 import { createLocalRun } from '../../src/tracking/local-store.js';
@@ -121,7 +122,10 @@ describe('sample grids by steps, and the evolution GIF', () => {
     const warnings: string[] = [];
     const callback = evolutionGif({ runDir, tracker, warn: (line) => warnings.push(line) });
     const state = { step: 5, epoch: 0, batch: 0, random: [], dropoutCalls: 0 };
-    await callback.onRunFailed?.(state, { error: new Error('diverged'), betweenSteps: true });
+    await callback.onRunFailed?.(runContext({ state, callbacks: [callback] }), {
+      error: new Error('diverged'),
+      betweenSteps: true,
+    });
     assert.deepEqual(warnings, []);
     await assertFramesAre((await gifFrames(join(runDir, 'evolution.gif'))).frames, files);
   });
@@ -130,7 +134,8 @@ describe('sample grids by steps, and the evolution GIF', () => {
     const runDir = tempDir();
     const tracker = await createLocalRun(tempDir(), { experiment: 'none', runName: 'none', tags: {} });
     const state = { step: 0, epoch: 0, batch: 0, random: [], dropoutCalls: 0 };
-    await evolutionGif({ runDir, tracker, warn: assert.fail }).onRunEnd?.(state);
+    const callback = evolutionGif({ runDir, tracker, warn: assert.fail });
+    await callback.onRunEnd?.(runContext({ state, callbacks: [callback] }));
     assert.equal(existsSync(join(runDir, 'evolution.gif')), false);
   });
 

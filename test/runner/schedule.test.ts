@@ -6,13 +6,15 @@ import { firstExamples } from '../../src/data/image-set.js';
 import { buildGan } from '../../src/models/build-gan.js';
 import { datasets } from '../../src/registry/datasets.js';
 import { wgan } from '../../src/registry/losses/wgan.js';
+import type { RunContext } from '../../src/runner/callbacks/callback.js';
 import { measured } from '../../src/runner/callbacks/measured.js';
+import { runContext } from '../../src/runner/callbacks/run-context.js';
 import { firesAtEpochEnd, firesAtStep, firingsAfter } from '../../src/runner/callbacks/schedule.js';
 import { train } from '../../src/runner/loop/trainer.js';
+import { initialState } from '../../src/runner/loop/training-state.js';
 import { remainingSeconds } from '../../src/runner/progress/eta.js';
 import { createProgress } from '../../src/runner/progress/progress-output.js';
 import { planTraining, updates } from '../../src/runner/progress/training-plan.js';
-import { initialState } from '../../src/runner/run-folder/checkpoint.js';
 import { tinyExperiment } from '../helpers/experiments.js';
 
 const warmup = wgan.create({ clip: 0.01, critic_warmup: true }).criticSteps;
@@ -43,9 +45,9 @@ describe('the training plan', () => {
       const gan = buildGan(experiment, [28, 28, 1], state);
       const epochEnds: number[] = [];
       const data = firstExamples(mnist, experiment.data.limit);
-      await train({ gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed }, state, {
-        callbacks: [{ onEpochEnd: async (s) => void epochEnds.push(s.step) }],
-      });
+      const callbacks = [{ onEpochEnd: async ({ state: s }: RunContext) => void epochEnds.push(s.step) }];
+      const setup = { gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed };
+      await train(setup, runContext({ state, callbacks }), callbacks);
       gan.generator.dispose();
       gan.discriminator.dispose();
       const plan = planTraining({ batchesPerEpoch: 8, epochs: 2, maxSteps, criticSteps: () => nCritic });
@@ -111,13 +113,17 @@ describe('schedules', () => {
         clock += 5;
       },
     };
-    const { callback: timed, cost } = measured(callback, { everyEpochs: 1, everySteps: 2 }, () => clock);
-    const state = (step: number, epoch: number) => ({ step, epoch, batch: 0, random: [], dropoutCalls: 0 });
-    await timed.onStepEnd?.(state(1, 0), {}); // not scheduled: timed, not counted
-    await timed.onStepEnd?.(state(2, 0), {});
-    await timed.onEpochEnd?.(state(2, 1), {}); // the same step: one occurrence
-    await timed.onEpochEnd?.(state(3, 2), {});
-    assert.deepEqual(cost, { seconds: (3 + 3 + 5 + 5) / 1000, count: 2 });
+    const timed = measured(callback, { everyEpochs: 1, everySteps: 2 }, () => clock);
+    const context = runContext({ state: { step: 0, epoch: 0, batch: 0, random: [], dropoutCalls: 0 }, callbacks: [] });
+    await timed.onRunStart?.(context);
+    const at = (step: number, epoch: number) => Object.assign(context, { state: { ...context.state, step, epoch } });
+    await timed.onStepEnd?.(at(1, 0), {}); // not scheduled: timed, not counted
+    await timed.onStepEnd?.(at(2, 0), {});
+    await timed.onEpochEnd?.(at(2, 1), {}); // the same step: one occurrence
+    await timed.onEpochEnd?.(at(3, 2), {});
+    assert.deepEqual(context.scheduled, [
+      { schedule: { everyEpochs: 1, everySteps: 2 }, cost: { seconds: (3 + 3 + 5 + 5) / 1000, count: 2 } },
+    ]);
   });
 });
 

@@ -3,66 +3,84 @@ import type { EvalConfig, ResolvedExperiment } from '../../config/experiment.js'
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
 import { type Gan, sampler } from '../../models/gan.js';
 import { appendRecord } from '../run-folder/records.js';
-import type { Callback } from './callback.js';
-import type { MetricsLog } from './metrics-log.js';
+import type { Callback, RunContext } from './callback.js';
 
 export interface EvaluationOptions {
   experiment: ResolvedExperiment;
   config: EvalConfig;
   runDir: string;
   gan: Gan;
-  log: MetricsLog;
   resumed: boolean;
   /** Print each evaluation on stderr. */
   progress: boolean;
   warn: (line: string) => void;
 }
 
+/** What the evaluation schedule remembers across a resume: the step it last evaluated, and what it measured. */
+interface EvaluationState {
+  step: number;
+  metrics: Record<string, number>;
+}
+
 /**
- * Sample-quality metrics of G (see eval/), to eval.jsonl and the tracker: `schedule` evaluates every eval.every
- * epochs and every eval.every_steps steps, `final` once when the run ends. They are two callbacks so that the final
- * evaluation can come after the final checkpoint: a failure in it leaves the whole run to resume from.
+ * Sample-quality metrics of G (see eval/), to eval.jsonl, the tracker and the run context's latest values:
+ * `schedule` evaluates every eval.every epochs and every eval.every_steps steps, `final` once when the run ends (and
+ * frees what the evaluation holds). They are two callbacks so that the final evaluation can come after the final
+ * checkpoint: a failure in it leaves the whole run to resume from. The schedule's memory is checkpointed: a run
+ * resumed at a step it evaluated does not evaluate it again, and reports what was measured there.
  */
-export function evaluation({ experiment, config, runDir, gan, log, resumed, progress, warn }: EvaluationOptions) {
+export function evaluation({ experiment, config, runDir, gan, resumed, progress, warn }: EvaluationOptions) {
   let prepared: Evaluation | undefined;
-  let evaluatedAt = -1;
-  const lastEvaluation: Record<string, number> = {};
-  const evaluate = async (step: number, epoch: number) => {
-    if (!prepared || evaluatedAt === step) return;
-    evaluatedAt = step;
+  let last: EvaluationState = { step: -1, metrics: {} };
+  const evaluate = async (context: RunContext) => {
+    const { step, epoch } = context.state;
+    if (!prepared || last.step === step) return;
+    last = { step, metrics: { ...last.metrics } };
     const metrics = prepared.evaluate(sampler(gan));
     await appendRecord(join(runDir, 'eval.jsonl'), [JSON.stringify({ step, epoch, ...metrics })]);
     const timestamp = Date.now();
-    await log.track(Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })));
+    await context.track(Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })));
     if (progress) process.stderr.write(`evaluation at step ${step}: ${formatMetrics(metrics)}\n`);
-    Object.assign(lastEvaluation, metrics);
+    Object.assign(last.metrics, metrics);
+    Object.assign(context.latest.evaluation, metrics);
+  };
+  const dispose = async () => {
+    prepared?.dispose();
+    prepared = undefined;
   };
 
   const schedule: Callback = {
-    async onRunStart() {
+    key: 'evaluation',
+    state: () => last,
+    restore(saved) {
+      last = saved as EvaluationState;
+    },
+    async onRunStart(context) {
+      Object.assign(context.latest.evaluation, last.metrics);
       prepared = await prepareEvaluation(experiment, config, warn);
       if (resumed) return;
       // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
       const timestamp = Date.now();
-      await log.track(Object.entries(prepared.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })));
+      await context.track(Object.entries(prepared.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })));
     },
-    async onStepEnd(state) {
-      if (config.every_steps > 0 && state.step % config.every_steps === 0) await evaluate(state.step, state.epoch);
+    async onStepEnd(context) {
+      if (config.every_steps > 0 && context.state.step % config.every_steps === 0) await evaluate(context);
     },
-    async onEpochEnd(state) {
-      if (config.every > 0 && state.epoch % config.every === 0) await evaluate(state.step, state.epoch);
+    async onEpochEnd(context) {
+      if (config.every > 0 && context.state.epoch % config.every === 0) await evaluate(context);
     },
+    onRunFailed: dispose,
   };
   const final: Callback = {
-    onRunEnd: (state) => evaluate(state.step, state.epoch),
+    async onRunEnd(context) {
+      try {
+        await evaluate(context);
+      } finally {
+        await dispose();
+      }
+    },
   };
-  return {
-    schedule,
-    final,
-    /** The metrics of the last evaluation. */
-    last: () => lastEvaluation,
-    dispose: () => prepared?.dispose(),
-  };
+  return { schedule, final };
 }
 
 function formatMetrics(metrics: Record<string, number>): string {

@@ -7,6 +7,7 @@ import type { StepMetrics } from '../loop/steps.js';
 import { appendRecord } from '../run-folder/records.js';
 import { bestEffort } from './best-effort.js';
 import type { Callback } from './callback.js';
+import type { MetricsSink } from './run-context.js';
 
 export interface MetricsLogOptions {
   experiment: ResolvedExperiment;
@@ -17,16 +18,8 @@ export interface MetricsLogOptions {
   warn: (line: string) => void;
 }
 
-export interface MetricsLog extends Callback {
-  /** Writes what is buffered to history.jsonl and the tracker. */
-  flush(): Promise<void>;
-  /** Whether nothing is left in the buffers (a failed flush puts its batch back). */
-  flushed(): boolean;
-  /** Logs points to the tracker at once, each step of a metric once (see logged-steps.ts). */
-  track(points: MetricPoint[]): Promise<void>;
-  /** The last step's metrics. */
-  last(): StepMetrics;
-}
+/** The metrics log is the run's metrics sink (the run context's track, flush, flushed) as well as a callback. */
+export type MetricsLog = Callback & MetricsSink;
 
 /**
  * The run's params, and every step's metrics to history.jsonl and the tracker. Metrics are kept in memory for up to
@@ -37,13 +30,13 @@ export function metricsLog({ experiment, runDir, tracker, resumed, warn }: Metri
   const historyFile = join(runDir, 'history.jsonl');
   let history: string[] = [];
   let points: MetricPoint[] = [];
-  let last: StepMetrics = {};
   let lastFlush = Date.now();
   // MLflow keeps every value logged: a step trained again after a resume is not logged again.
   let logged: Map<string, number> | undefined;
   let loggedUnsure = false;
   const recorded = { store: tracker.store, runId: tracker.runId };
 
+  // Points logged at once (an evaluation's), each step of a metric once (see logged-steps.ts).
   const track = async (batch: MetricPoint[]) => {
     // A failed write may have reached part of the store: read again what it holds.
     if (loggedUnsure) logged = await loggedSteps({ store: tracker.store, runId: tracker.runId }, runDir);
@@ -77,13 +70,11 @@ export function metricsLog({ experiment, runDir, tracker, resumed, warn }: Metri
     flush,
     flushed: () => history.length === 0 && points.length === 0,
     track,
-    last: () => last,
     async onRunStart() {
       if (resumed) logged = await loggedSteps(recorded, runDir);
       else await tracker.logParams(experimentParams(experiment));
     },
-    async onStepEnd(state, metrics) {
-      last = metrics;
+    async onStepEnd({ state }, metrics) {
       const timestamp = Date.now();
       history.push(JSON.stringify({ step: state.step, epoch: state.epoch, time: timestamp, ...finite(metrics) }));
       for (const [key, value] of Object.entries(metrics)) points.push({ key, value, step: state.step, timestamp });

@@ -1,6 +1,6 @@
 import type { Callback } from './callback.js';
 
 /** A full disk: the reserve (see ../run-folder/disk-reserve.ts) is given back first, to make room to record the failure. */
-export function diskReserve(release: () => Promise<void>): Callback {
+export function releaseReserveOnFailure(release: () => Promise<void>): Callback {
   return { onRunFailed: release };
 }

@@ -20,16 +20,15 @@ export interface RunRecordOptions {
   experiment: ResolvedExperiment;
   backend: string;
   tracker: Tracker;
-  /** True when the user asked to stop: the run ends STOPPED (KILLED in MLflow). */
-  stopped: () => boolean;
   warn: (line: string) => void;
 }
 
 /**
  * The run's own record: run.json (RUNNING, then FINISHED, STOPPED or FAILED with the error), experiment.yaml, the
- * artifacts, and the end of the MLflow run (FAILED with gx.error). Listed last: the run ends after everything else.
+ * artifacts, and the end of the MLflow run (FAILED with gx.error). A run the user asked to stop ends STOPPED
+ * (KILLED in MLflow); the outcome goes in the run context. Listed last: the run ends after everything else.
  */
-export function runRecord({ runId, runName, runDir, experiment, backend, tracker, stopped, warn }: RunRecordOptions) {
+export function runRecord({ runId, runName, runDir, experiment, backend, tracker, warn }: RunRecordOptions): Callback {
   const record = {
     id: runId,
     name: experiment.name,
@@ -41,11 +40,14 @@ export function runRecord({ runId, runName, runDir, experiment, backend, tracker
     started: new Date().toISOString(),
     tracking: { store: tracker.store, runId: tracker.runId, experimentId: tracker.experimentId },
   };
-  let status: 'FINISHED' | 'STOPPED' = 'FINISHED';
   const write = (fields: object) =>
     writeFileAtomic(join(runDir, 'run.json'), JSON.stringify({ ...record, ...fields }, null, 2));
 
-  const callback: Callback = {
+  const syncTracking = () => {
+    record.tracking.runId = tracker.runId;
+    record.tracking.experimentId = tracker.experimentId;
+  };
+  return {
     async onRunStart() {
       await write({ status: 'RUNNING' });
       // Written on a resume too: it may go on to another --max-steps.
@@ -54,7 +56,7 @@ export function runRecord({ runId, runName, runDir, experiment, backend, tracker
         `# Resolved by gx ${gxVersion}: every default filled in.\n${stringify(shareable(experiment))}`,
       );
     },
-    async onRunEnd(state) {
+    async onRunEnd(context) {
       for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
         await tracker.logArtifact(join(runDir, artifact));
       // The generator also as an MLflow 3 LoggedModel: the runs table's Models column, with the run's settings.
@@ -62,23 +64,21 @@ export function runRecord({ runId, runName, runDir, experiment, backend, tracker
       await tracker.logModel(join(runDir, 'model'), {
         name: 'generator',
         modelType: 'tfjs-layers',
-        step: state.step,
+        step: context.state.step,
         params,
       });
-      status = stopped() ? 'STOPPED' : 'FINISHED';
+      const status = context.stopRequested() ? 'STOPPED' : 'FINISHED';
       await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');
-      record.tracking.runId = tracker.runId;
-      record.tracking.experimentId = tracker.experimentId;
-      await write({ status, finished: new Date().toISOString(), state });
+      syncTracking();
+      await write({ status, finished: new Date().toISOString(), state: context.state });
+      context.outcome = status;
     },
-    async onRunFailed(state, { error }) {
+    async onRunFailed({ state }, { error }) {
       const message = (describeSystemError(error) ?? (error as Error)).message;
       await bestEffort(warn, 'record the error in MLflow', () => tracker.setTags({ 'gx.error': message }));
       await bestEffort(warn, 'mark the MLflow run FAILED', () => tracker.end('FAILED'));
-      record.tracking.runId = tracker.runId;
-      record.tracking.experimentId = tracker.experimentId;
+      syncTracking();
       await bestEffort(warn, 'write run.json', () => write({ status: 'FAILED', error: message, state }));
     },
   };
-  return { callback, status: () => status, tracking: record.tracking };
 }

@@ -60,13 +60,19 @@ export function sampleGrids({
     latent = undefined;
   };
   return {
-    async onStepEnd(state) {
+    // A run resumed at the step of its last grid does not draw that grid again.
+    key: 'sample-grids',
+    state: () => ({ step: sampledAt }),
+    restore(saved) {
+      sampledAt = (saved as { step: number }).step;
+    },
+    async onStepEnd({ state }) {
       if (firesAtStep(schedule, state.step)) await save(`step-${pad(state.step, 6)}`, state.step);
     },
-    async onEpochEnd(state) {
+    async onEpochEnd({ state }) {
       if (firesAtEpochEnd(schedule, state.epoch)) await save(`epoch-${pad(state.epoch, 4)}`, state.step);
     },
-    async onRunEnd(state) {
+    async onRunEnd({ state }) {
       await save(`step-${pad(state.step, 6)}`, state.step);
       await dispose();
     },

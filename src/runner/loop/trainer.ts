@@ -6,9 +6,10 @@ import { GxError } from '../../errors.js';
 import type { Gan } from '../../models/gan.js';
 import { disposeLatent, sampleLatent } from '../../models/latent.js';
 import { createRandom } from '../../random.js';
-import type { Callback } from '../callbacks/callback.js';
-import type { TrainingState } from '../run-folder/checkpoint.js';
+import type { Callback, RunContext } from '../callbacks/callback.js';
+import { epochIsOver, startNextEpoch } from './epoch-cursor.js';
 import { discriminatorStep, generatorStep, type StepMetrics, updateAverage } from './steps.js';
+import type { TrainingState } from './training-state.js';
 
 export interface TrainerSetup {
   gan: Gan;
@@ -21,22 +22,18 @@ export interface TrainerSetup {
   shuffle?: boolean;
 }
 
-export interface TrainerOptions {
-  /** Told of every event, in list order; the trainer itself writes nothing. */
-  callbacks?: readonly Callback[];
-  /** Checked before every generator step: a true stops the loop cleanly (Ctrl-C). */
-  shouldStop?(): boolean;
-}
-
 /**
- * Runs the loop between the runStart and runEnd events. A failure anywhere (a step, a callback) is told to every
- * callback's onRunFailed, with whether training stood between two steps, and thrown again.
+ * Runs the loop between the runStart and runEnd events, moving `context.state` on; `callbacks` are told of every
+ * event, in list order (the trainer itself writes nothing), and it stops cleanly between steps when
+ * `context.stopRequested()`. A failure anywhere (a step, a callback) is told to every callback's onRunFailed, with
+ * whether training stood between two steps, and thrown again.
  */
 export async function train(
   setup: TrainerSetup,
-  state: TrainingState,
-  { callbacks = [], shouldStop }: TrainerOptions = {},
+  context: RunContext,
+  callbacks: readonly Callback[] = [],
 ): Promise<TrainingState> {
+  const { state } = context;
   // Whether training stands between two steps (in a step or epoch event, or done): a state to checkpoint then is a
   // true one.
   let betweenSteps = false;
@@ -49,19 +46,22 @@ export async function train(
     betweenSteps = false;
   };
   try {
-    await emit((callback) => callback.onRunStart?.(state));
+    await emit((callback) => callback.onRunStart?.(context));
     await loop(setup, state, {
-      stepEnd: (metrics) => between((callback) => callback.onStepEnd?.(state, metrics)),
-      epochEnd: (means) => between((callback) => callback.onEpochEnd?.(state, means)),
-      shouldStop,
+      stepEnd(metrics) {
+        context.latest.step = metrics;
+        return between((callback) => callback.onStepEnd?.(context, metrics));
+      },
+      epochEnd: (means) => between((callback) => callback.onEpochEnd?.(context, means)),
+      shouldStop: context.stopRequested,
     });
     betweenSteps = true;
-    await emit((callback) => callback.onRunEnd?.(state));
+    await emit((callback) => callback.onRunEnd?.(context));
     return state;
   } catch (error) {
     for (const callback of callbacks) {
       // A callback reports its own failures here (see ../callbacks/best-effort.ts); the first error is what counts.
-      await callback.onRunFailed?.(state, { error, betweenSteps }).catch(() => {});
+      await callback.onRunFailed?.(context, { error, betweenSteps }).catch(() => {});
     }
     throw error;
   }
@@ -98,9 +98,9 @@ async function loop(
   let stepsInEpoch = 0;
 
   const criticSteps = () => gan.criticSteps(state.step);
+  const epochOver = () => epochIsOver(state, (step) => gan.criticSteps(step), perEpoch);
   const endEpoch = async () => {
-    state.epoch += 1;
-    state.batch = 0;
+    startNextEpoch(state);
     await hooks.epochEnd(means(sums, stepsInEpoch));
     [sums, stepsInEpoch] = [{}, 0];
     order = epochOrder(data.count, setup.seed, state.epoch, setup.shuffle);
@@ -114,7 +114,7 @@ async function loop(
         'lower train.batch_size or n_critic, or use more data',
       );
     }
-    if (state.batch + criticSteps() > perEpoch) {
+    if (epochOver()) {
       await endEpoch();
       continue;
     }
@@ -146,7 +146,7 @@ async function loop(
     await new Promise(setImmediate);
   }
   // A run stopped right after an epoch's last step has finished that epoch; one stopped earlier has not.
-  if (state.epoch < train.epochs && state.batch + criticSteps() > perEpoch) await endEpoch();
+  if (state.epoch < train.epochs && epochOver()) await endEpoch();
 }
 
 function means(sums: StepMetrics, count: number): StepMetrics {

@@ -1,3 +1,5 @@
+import { type EpochCursor, epochIsOver, startNextEpoch } from '../loop/epoch-cursor.js';
+
 /** What the trainer's loop (trainer.ts) will do, worked out ahead from the configuration and the critic schedule. */
 export interface TrainingPlan {
   /** Generator steps the run takes. */
@@ -16,28 +18,26 @@ export interface PlanInputs {
 }
 
 /**
- * Walks the loop's bookkeeping without training: each generator step takes criticSteps(step) batches, and an epoch
- * ends when too few batches remain for the next one. So a WGAN warm-up of 100 critic steps per generator step both
- * shortens epochs and, counted by updates(), makes its steps dearer.
+ * Walks the loop's epochs (../loop/epoch-cursor.ts) without training. A WGAN warm-up of 100 critic steps per
+ * generator step both shortens epochs and, counted by updates(), makes its steps dearer.
  */
 export function planTraining({ batchesPerEpoch, epochs, maxSteps, criticSteps }: PlanInputs): TrainingPlan {
   const limit = maxSteps ?? Number.POSITIVE_INFINITY;
   const epochEnds: number[] = [];
-  let [step, epoch, batch] = [0, 0, 0];
-  while (epoch < epochs && step < limit) {
-    const critic = criticSteps(step);
-    if (critic > batchesPerEpoch) return { steps: step, epochEnds }; // the trainer refuses to start this step
-    if (batch + critic > batchesPerEpoch) {
-      [epoch, batch] = [epoch + 1, 0];
-      epochEnds.push(step);
+  const at: EpochCursor = { step: 0, epoch: 0, batch: 0 };
+  while (at.epoch < epochs && at.step < limit) {
+    if (criticSteps(at.step) > batchesPerEpoch) return { steps: at.step, epochEnds }; // the trainer refuses it
+    if (epochIsOver(at, criticSteps, batchesPerEpoch)) {
+      startNextEpoch(at);
+      epochEnds.push(at.step);
       continue;
     }
-    batch += critic;
-    step += 1;
+    at.batch += criticSteps(at.step);
+    at.step += 1;
   }
   // A run stopped by max_steps right at an epoch's last step has finished that epoch.
-  if (epoch < epochs && batch + criticSteps(step) > batchesPerEpoch) epochEnds.push(step);
-  return { steps: step, epochEnds };
+  if (at.epoch < epochs && epochIsOver(at, criticSteps, batchesPerEpoch)) epochEnds.push(at.step);
+  return { steps: at.step, epochEnds };
 }
 
 /**

@@ -5,33 +5,28 @@ import { recoverFolder, replaceFolder, syncFolder, writeFileDurably } from '../.
 import { sha256 } from '../../core/sha256.js';
 import { GxError } from '../../errors.js';
 import type { Gan } from '../../models/gan.js';
-import { createRandom, deriveSeed } from '../../random.js';
+import type { TrainingState } from '../loop/training-state.js';
 
-/** Where training stands: enough, with the weights and optimizer moments, to continue exactly. */
-export interface TrainingState {
-  /** Generator steps done. */
-  step: number;
-  /** The epoch under way (0-based) and the next batch of it. */
-  epoch: number;
-  batch: number;
-  /** The generator of noise, classes and interpolation weights (see random.ts). */
-  random: number[];
-  /** D forward passes so far: each gets its own dropout seed. */
-  dropoutCalls: number;
+/**
+ * 2: manifest.json holds the SHA-256 of each file. 3: checkpoint.json also holds the keyed callbacks' states
+ * (`callbacks`); a format 2 checkpoint loads as one with none.
+ */
+const FORMAT = 3;
+const READABLE_FORMATS = [2, 3];
+
+/** What a checkpoint restores besides the weights: where training stood, and each keyed callback's state. */
+export interface Restored {
+  state: TrainingState;
+  callbacks: Record<string, unknown>;
 }
-
-/** 2: manifest.json holds the SHA-256 of each file. */
-const FORMAT = 2;
 /** The files of a checkpoint, each listed with its SHA-256 in manifest.json. */
 const FILES = ['checkpoint.json', 'weights.bin'] as const;
 
-/** Where a new run starts: nothing done, the random stream seeded from the experiment's seed. */
-export function initialState(seed: number): TrainingState {
-  return { step: 0, epoch: 0, batch: 0, random: createRandom(deriveSeed(seed, 'train')).state(), dropoutCalls: 0 };
-}
-
-/** Writes G, D (all weights, batch-norm statistics included), both optimizers' state and the training state. */
-export async function saveCheckpoint(folder: string, gan: Gan, state: TrainingState): Promise<void> {
+/**
+ * Writes G, D (all weights, batch-norm statistics included), both optimizers' state, the training state and the
+ * callbacks' states (JSON values, by callback key).
+ */
+export async function saveCheckpoint(folder: string, gan: Gan, { state, callbacks }: Restored): Promise<void> {
   const optimizerWeights = {
     generator: await gan.optimizers.generator.getWeights(),
     discriminator: await gan.optimizers.discriminator.getWeights(),
@@ -47,6 +42,7 @@ export async function saveCheckpoint(folder: string, gan: Gan, state: TrainingSt
   const manifest = {
     format: FORMAT,
     state,
+    callbacks,
     specs,
     // Optimizers restore their slots by the variable names they were saved under.
     optimizerNames: {
@@ -76,11 +72,12 @@ export async function saveCheckpoint(folder: string, gan: Gan, state: TrainingSt
   }
 }
 
-/** Restores what saveCheckpoint wrote into freshly built models and optimizers; returns the training state. */
-export async function loadCheckpoint(folder: string, gan: Gan): Promise<TrainingState> {
+/** Restores what saveCheckpoint wrote into freshly built models and optimizers; returns the states it holds. */
+export async function loadCheckpoint(folder: string, gan: Gan): Promise<Restored> {
   let manifest: {
     format: number;
     state: TrainingState;
+    callbacks?: Record<string, unknown>;
     specs: tf.io.WeightsManifestEntry[];
     optimizerNames: Record<'generator' | 'discriminator', string[]>;
     adamPowers: Record<'generator' | 'discriminator', number[] | undefined>;
@@ -99,10 +96,10 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
   } catch (error) {
     throw damaged(folder, `checkpoint.json: ${(error as Error).message}`);
   }
-  if (manifest.format !== FORMAT) {
+  if (!READABLE_FORMATS.includes(manifest.format)) {
     throw new GxError(
       'CHECKPOINT_FORMAT',
-      `${folder} has checkpoint format ${manifest.format}, this gx reads ${FORMAT}`,
+      `${folder} has checkpoint format ${manifest.format}, this gx reads ${READABLE_FORMATS.join(' and ')}`,
       'use the gx version that wrote it',
     );
   }
@@ -145,7 +142,7 @@ export async function loadCheckpoint(folder: string, gan: Gan): Promise<Training
   } finally {
     tf.dispose(Object.values(tensors));
   }
-  return manifest.state;
+  return { state: manifest.state, callbacks: manifest.callbacks ?? {} };
 }
 
 /**
