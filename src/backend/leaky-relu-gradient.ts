@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerGradients, registerKernels } from './kernels/register.js';
+import type { KernelArgs } from './kernels/run.js';
 import type { NativeBackend } from './native/load.js';
 
 /** dy where x > 0, alpha * dy elsewhere: a kernel of gx's, on native TensorFlow only. */
@@ -11,38 +13,37 @@ const LEAKY_RELU_GRAD = 'gx.LeakyReluGrad';
  * through it) is the same function of the incoming gradient.
  */
 export function registerLeakyReluGradient(): void {
-  if (tf.getKernel(LEAKY_RELU_GRAD, 'tensorflow')) return;
-  tf.registerKernel({
-    kernelName: LEAKY_RELU_GRAD,
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-      const native = backend as unknown as NativeBackend;
-      const { TF_ATTR_TYPE, TF_ATTR_FLOAT, TF_FLOAT } = native.binding;
-      return native.executeSingleOutput(
-        'LeakyReluGrad',
-        [
-          { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },
-          { name: 'alpha', type: TF_ATTR_FLOAT, value: (attrs as { alpha: number }).alpha },
-        ],
-        [dy, x],
-      );
-    },
-  });
+  registerKernels('tensorflow', [[LEAKY_RELU_GRAD, nativeLeakyReluGradient]]);
   const alphaOf = (attrs: unknown) => (attrs as { alpha: number }).alpha;
-  tf.registerGradient({
-    kernelName: 'LeakyRelu',
-    inputsToSave: ['x'],
-    gradFunc: (dy, [x], attrs) => ({ x: () => leakyReluGradient(dy as tf.Tensor, x, alphaOf(attrs)) }),
-  });
-  tf.registerGradient({
-    kernelName: LEAKY_RELU_GRAD,
-    inputsToSave: ['x'],
-    gradFunc: (ddx, [x], attrs) => ({
-      dy: () => leakyReluGradient(ddx as tf.Tensor, x, alphaOf(attrs)),
-      x: () => tf.zerosLike(x),
-    }),
-  });
+  registerGradients([
+    {
+      kernelName: 'LeakyRelu',
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x], attrs) => ({ x: () => leakyReluGradient(dy as tf.Tensor, x, alphaOf(attrs)) }),
+    },
+    {
+      kernelName: LEAKY_RELU_GRAD,
+      inputsToSave: ['x'],
+      gradFunc: (ddx, [x], attrs) => ({
+        dy: () => leakyReluGradient(ddx as tf.Tensor, x, alphaOf(attrs)),
+        x: () => tf.zerosLike(x),
+      }),
+    },
+  ]);
+}
+
+function nativeLeakyReluGradient({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+  const native = backend as unknown as NativeBackend;
+  const { TF_ATTR_TYPE, TF_ATTR_FLOAT, TF_FLOAT } = native.binding;
+  return native.executeSingleOutput(
+    'LeakyReluGrad',
+    [
+      { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },
+      { name: 'alpha', type: TF_ATTR_FLOAT, value: (attrs as { alpha: number }).alpha },
+    ],
+    [dy, x],
+  );
 }
 
 function leakyReluGradient(dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor {

@@ -5,7 +5,8 @@ import { GxError } from '../errors.js';
 import type { BackendName } from './backend-names.js';
 import { registerComparisonGradients } from './comparison-gradients.js';
 import { registerFusedBatchNorm } from './fused-batch-norm.js';
-import { registerTensorflowKernels, registerWasmTrainingKernels } from './kernels.js';
+import { registerTensorflowKernels } from './kernels/tensorflow.js';
+import { registerWasmKernels } from './kernels/wasm.js';
 import { registerLeakyReluGradient } from './leaky-relu-gradient.js';
 import { findInstalls } from './native/layout.js';
 import { loadInstall, type NativeBackend, type TensorflowBinding } from './native/load.js';
@@ -75,7 +76,7 @@ async function prepare(name: string): Promise<boolean> {
   if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
-    registerWasmTrainingKernels();
+    registerWasmKernels();
   }
   if (name === 'tensorflow') {
     native = await loadNative();
