@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonLines } from '../../core/jsonl.js';
 import { appendRecord } from './records.js';
 
 /**
@@ -17,18 +17,10 @@ export async function recordGrid(samplesDir: string, step: number, file: string)
  * after its checkpoint again). A line a crash cut short is passed over.
  */
 export async function gridsInOrder(samplesDir: string): Promise<{ step: number; file: string }[]> {
-  const text = await readFile(join(samplesDir, INDEX), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
   const byFile = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    try {
-      const { step, file } = JSON.parse(line);
-      if (Number.isInteger(step) && typeof file === 'string' && !file.includes('/')) byFile.set(file, step);
-    } catch {
-      // empty or cut short
-    }
+  for (const record of await readJsonLines(join(samplesDir, INDEX))) {
+    const { step, file } = (record ?? {}) as { step?: unknown; file?: unknown };
+    if (Number.isInteger(step) && typeof file === 'string' && !file.includes('/')) byFile.set(file, step as number);
   }
   return [...byFile].map(([file, step]) => ({ step, file: join(samplesDir, file) })).sort((a, b) => a.step - b.step);
 }
