@@ -59,6 +59,6 @@ export default class Eval extends GxCommand {
         `${key.padEnd(16)} ${value.toPrecision(5).padStart(12)}${floor === undefined ? '' : `   (real data: ${floor.toPrecision(5)})`}`,
       );
     }
-    return { metrics: measured, floor: evaluation.floor };
+    return { metrics: measured, floor: evaluation.floor, network: evaluation.network };
   }
 }

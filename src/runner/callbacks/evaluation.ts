@@ -31,7 +31,9 @@ export function evaluation({ experiment, config, runDir, gan, log, resumed, prog
     if (!prepared || evaluatedAt === step) return;
     evaluatedAt = step;
     const metrics = prepared.evaluate(sampler(gan));
-    await appendRecord(join(runDir, 'eval.jsonl'), [JSON.stringify({ step, epoch, ...metrics })]);
+    await appendRecord(join(runDir, 'eval.jsonl'), [
+      JSON.stringify({ step, epoch, network: prepared.network, ...metrics }),
+    ]);
     const timestamp = Date.now();
     await log.track(Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })));
     if (progress) process.stderr.write(`evaluation at step ${step}: ${formatMetrics(metrics)}\n`);
