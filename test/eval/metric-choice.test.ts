@@ -17,6 +17,10 @@ describe('choosing evaluation metrics', () => {
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /unknown metric "fdi"; did you mean "fid"\?/);
     assert.match(result.stderr, /known metrics: fid, mnist_score, kid, precision_recall, class_accuracy/);
+    // Before the run is read: a folder that is no run at all still gets the metric's refusal.
+    const empty = gx(['eval', '--run', tempDir(), '--metrics', 'fid,kdi'], { env: { GX_CACHE_DIR: cache } });
+    assert.notEqual(empty.status, 0);
+    assert.match(empty.stderr, /^unknown metric "kdi"; did you mean "kid"\?$/m);
   });
 
   it("an experiment's eval.metrics with an unknown name fails validation in one line, at its position", () => {
