@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -11,6 +11,7 @@ import type { ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
 import { loadLayersModel, saveLayersModel } from '../models/model-files.js';
 import type { Features } from '../registry/metrics/moments.js';
+import type { FeatureNetwork } from './feature-network.js';
 
 /** Bump when the network or its training changes: a judge of another version is not used. */
 const VERSION = 2;
@@ -21,12 +22,11 @@ const JUDGE_FILES = ['model/model.json', 'model/weights.bin'];
 const LEARNING_RATES = [1e-3, 1e-3, 5e-4, 2.5e-4];
 const BATCH = 128;
 
-export interface Classifier {
+/** gx's judge as a feature network: its 128-unit layer's activations are the features. */
+export interface Classifier extends FeatureNetwork {
   /** Accuracy on the dataset's test split. */
   readonly accuracy: number;
-  /** The penultimate layer's activations (for FID, KID, precision/recall) and the class probabilities. */
-  describe(images: tf.Tensor4D): { features: Features; probabilities: Features };
-  dispose(): void;
+  probabilities(images: tf.Tensor4D): Features;
 }
 
 /** What a judge folder's judge.json says: its recipe and test accuracy, and the SHA-256 of each of its files. */
@@ -124,7 +124,8 @@ async function loadJudge(folder: string): Promise<Classifier> {
       throw damaged(folder, `is damaged: ${file} does not match its checksum in judge.json`);
     }
   }
-  return wrap(await loadLayersModel(join(folder, 'model')), manifest.accuracy);
+  const id = `${basename(folder)}-${manifest.sha256['model/weights.bin'].slice(0, 12)}`;
+  return judgeNetwork(id, await loadLayersModel(join(folder, 'model')), manifest.accuracy);
 }
 
 export async function readJudgeManifest(folder: string): Promise<JudgeManifest> {
@@ -175,24 +176,25 @@ function lenet(shape: number[], classes: number, seed: number): tfl.LayersModel 
   return tfl.model({ inputs: input, outputs: output as tfl.SymbolicTensor, name: 'classifier' });
 }
 
-function wrap(model: tfl.LayersModel, accuracy: number): Classifier {
-  const both = tfl.model({
+function judgeNetwork(id: string, model: tfl.LayersModel, accuracy: number): Classifier {
+  const featureModel = tfl.model({
     inputs: model.inputs,
-    outputs: [model.getLayer('features').output as tfl.SymbolicTensor, model.outputs[0]],
+    outputs: model.getLayer('features').output as tfl.SymbolicTensor,
   });
+  const [height, width, channels] = model.inputs[0].shape.slice(1) as number[];
+  const rows = (network: tfl.LayersModel, images: tf.Tensor4D): Features => {
+    const out = network.predict(images, { batchSize: 500 }) as tf.Tensor2D;
+    const features = { count: out.shape[0], dim: out.shape[1], values: Float64Array.from(out.dataSync()) };
+    out.dispose();
+    return features;
+  };
   return {
+    id,
+    input: { height, width, channels, range: [-1, 1] },
+    facts: { classifier_test_accuracy: accuracy },
     accuracy,
-    describe(images) {
-      const [features, probabilities] = both.predict(images, { batchSize: 500 }) as tf.Tensor2D[];
-      const asFeatures = (t: tf.Tensor2D): Features => ({
-        count: t.shape[0],
-        dim: t.shape[1],
-        values: Float64Array.from(t.dataSync()),
-      });
-      const described = { features: asFeatures(features), probabilities: asFeatures(probabilities) };
-      tf.dispose([features, probabilities]);
-      return described;
-    },
+    features: (images) => rows(featureModel, images),
+    probabilities: (images) => rows(model, images),
     dispose: () => model.dispose(),
   };
 }

@@ -3,7 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelConfig } from '../config/experiment.js';
 import type { Image } from '../images/image.js';
 import { createRandom, deriveSeed } from '../random.js';
-import { generatorInputs, type LatentBatch, sampleLatent } from './latent.js';
+import { generateInChunks } from './generate.js';
+import { type LatentBatch, sampleLatent } from './latent.js';
 
 /** Images per class in a sample grid (and columns of an unconditional model's 10x10 grid). */
 const COLUMNS = 10;
@@ -46,18 +47,13 @@ export function sampleGrid(generator: tfl.LayersModel, latent: LatentBatch, perR
   const count = latent.z.shape[0];
   let pixels = new Uint8Array(0);
   let [height, width, channels] = [0, 0, 0];
-  for (let start = 0; start < count; start += CHUNK) {
-    const size = Math.min(CHUNK, count - start);
-    const images = tf.tidy(() => {
-      const inputs = generatorInputs(latent).map((input) => tf.slice(input, [start, 0], [size, -1]));
-      const out = generator.predict(inputs) as tf.Tensor4D;
-      return tf.cast(tf.clipByValue(tf.add(tf.mul(out, 127.5), 127.5), 0, 255), 'int32');
-    });
+  generateInChunks(generator, latent, CHUNK, (images, start) => {
     [height, width, channels] = images.shape.slice(1) as [number, number, number];
     if (start === 0) pixels = new Uint8Array(count * height * width * channels);
-    pixels.set(images.dataSync(), start * height * width * channels);
-    images.dispose();
-  }
+    const bytes = tf.tidy(() => tf.cast(tf.clipByValue(tf.add(tf.mul(images, 127.5), 127.5), 0, 255), 'int32'));
+    pixels.set(bytes.dataSync(), start * height * width * channels);
+    bytes.dispose();
+  });
   const gap = 2;
   const columns = Math.min(perRow, count);
   const rows = Math.ceil(count / columns);

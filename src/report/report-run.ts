@@ -1,3 +1,5 @@
+import { metricValues } from '../registry/metrics/index.js';
+
 /** A point of a metric's curve. */
 export interface CurvePoint {
   step: number;
@@ -33,8 +35,18 @@ export interface Report {
   ranking?: { metric: string; mode: 'min' | 'max' };
 }
 
-/** The metrics a report charts, in this order, when a run has them. */
-export const CHARTED_METRICS = ['fid', 'class_accuracy', 'g_loss', 'd_loss'];
+/** The metrics a report charts, in this order, when a run has them: the charted evaluation values, then the losses. */
+export const CHARTED_METRICS = [
+  ...metricValues.filter((value) => value.charted).map((value) => value.key),
+  'g_loss',
+  'd_loss',
+];
 
-/** The metrics read into a report (the charted ones and the other sample metrics, for the table). */
-export const REPORTED_METRICS = [...CHARTED_METRICS, 'kid', 'mnist_score', 'precision', 'recall'];
+/** The metrics read into a report: the charted ones, then the other evaluation values (for the table) by name. */
+export const REPORTED_METRICS = [
+  ...CHARTED_METRICS,
+  ...metricValues
+    .filter((value) => !value.charted)
+    .map((value) => value.key)
+    .sort(),
+];

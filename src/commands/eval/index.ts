@@ -7,6 +7,7 @@ import type { EvalConfig } from '../../config/experiment.js';
 import { loadExperiment } from '../../config/load.js';
 import { prepareEvaluation } from '../../eval/evaluate.js';
 import { loadLayersModel } from '../../models/model-files.js';
+import { chooseMetrics, evalMetrics } from '../../registry/metrics/index.js';
 
 export default class Eval extends GxCommand {
   static override summary = "Measure a run's generator: FID, MNIST score, KID, precision/recall, class accuracy";
@@ -25,7 +26,7 @@ export default class Eval extends GxCommand {
     }),
     metrics: Flags.string({
       description: 'Which metrics (comma-separated)',
-      default: 'fid,mnist_score,kid,precision_recall,class_accuracy',
+      default: evalMetrics.entries.map((metric) => metric.name).join(','),
     }),
     backend: Flags.option({
       description: 'tfjs backend',
@@ -36,6 +37,8 @@ export default class Eval extends GxCommand {
 
   async run() {
     const { flags } = await this.parse(Eval);
+    // Refused before anything loads: a misspelt name would otherwise measure nothing and print nothing.
+    const metrics = chooseMetrics(flags.metrics.split(',').map((name) => name.trim()));
     await selectBackend(flags.backend);
     const experiment = await loadExperiment(join(flags.run, 'experiment.yaml'));
     const config: EvalConfig = {
@@ -43,19 +46,19 @@ export default class Eval extends GxCommand {
       every: 0,
       every_steps: 0,
       samples: flags.samples ?? experiment.eval?.samples ?? 10000,
-      metrics: flags.metrics.split(',').map((m) => m.trim()) as unknown as EvalConfig['metrics'],
+      metrics: metrics.map((metric) => metric.name),
     };
     const evaluation = await prepareEvaluation(experiment, config, (line) => process.stderr.write(`${line}\n`));
     const generator = await loadLayersModel(join(flags.run, 'model'));
-    const metrics = evaluation.evaluate(generator);
+    const measured = evaluation.evaluate(generator);
     evaluation.dispose();
     generator.dispose();
-    for (const [key, value] of Object.entries(metrics)) {
+    for (const [key, value] of Object.entries(measured)) {
       const floor = evaluation.floor[`real_${key}`];
       this.log(
         `${key.padEnd(16)} ${value.toPrecision(5).padStart(12)}${floor === undefined ? '' : `   (real data: ${floor.toPrecision(5)})`}`,
       );
     }
-    return { metrics, floor: evaluation.floor };
+    return { metrics: measured, floor: evaluation.floor, network: evaluation.network };
   }
 }

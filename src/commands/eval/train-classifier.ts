@@ -7,7 +7,8 @@ import { GxCommand } from '../../cli/gx-command.js';
 import { cacheDir } from '../../data/cache-dir.js';
 import type { ImageSet } from '../../data/image-set.js';
 import { loadClassifier, readJudgeManifest, saveJudge, shippedJudge, trainClassifier } from '../../eval/classifier.js';
-import { describeImages, reference } from '../../eval/evaluate.js';
+import { describeImages } from '../../eval/describe.js';
+import { reference } from '../../eval/reference.js';
 import { datasets } from '../../registry/datasets.js';
 import { frechetDistance } from '../../registry/metrics/formulas.js';
 import { moments } from '../../registry/metrics/moments.js';
@@ -47,9 +48,9 @@ export default class EvalTrainClassifier extends GxCommand {
     const retrained = flags.retrain ? await retrain(dataset.name, { train, test }, resolve(flags.out), log) : undefined;
     const classifier = await loadClassifier(dataset.name, cacheDir(), { train, test }, log);
     const against = reference(classifier, test);
-    const realFid = frechetDistance(moments(describeImages(classifier, train, 10000).features), against.moments);
+    const realFid = frechetDistance(moments(describeImages(classifier, train, 10000, false).features), against.moments);
     const noise = tf.randomUniform([2000, test.height, test.width, test.channels], -1, 1, 'float32', 0) as tf.Tensor4D;
-    const noiseFid = frechetDistance(moments(classifier.describe(noise).features), against.moments);
+    const noiseFid = frechetDistance(moments(classifier.features(noise)), against.moments);
     noise.dispose();
     classifier.dispose();
     const result = {

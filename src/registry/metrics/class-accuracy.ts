@@ -7,6 +7,8 @@ export const classAccuracy: Metric = {
   summary: 'Share of generated images the classifier puts in the class they were drawn for (conditional models)',
   options: { properties: {} },
   byDefault: true,
+  needs: 'probabilities',
+  values: [{ key: 'class_accuracy', better: 'higher', charted: true }],
   measure: ({ probabilities, labels }): Record<string, number> =>
-    labels ? { class_accuracy: labelAccuracy(probabilities, labels) } : {},
+    labels && probabilities ? { class_accuracy: labelAccuracy(probabilities, labels) } : {},
 };

@@ -8,5 +8,7 @@ export const fid: Metric = {
   summary: 'Fréchet distance to the test split in the classifier’s features (Heusel 2017); lower is better',
   options: { properties: {} },
   byDefault: true,
+  needs: 'features',
+  values: [{ key: 'fid', better: 'lower', charted: true }],
   measure: ({ features, against }) => ({ fid: frechetDistance(moments(features), against.moments) }),
 };

@@ -12,6 +12,8 @@ export const kid: Metric = {
   summary: 'Kernel distance to the test split in the classifier’s features (Bińkowski 2018); lower is better',
   options: { properties: {} },
   byDefault: false,
+  needs: 'features',
+  values: [{ key: 'kid', better: 'lower', charted: false }],
   measure: ({ features, against }) => {
     const random = createRandom(deriveSeed(0, 'kid'));
     return { kid: kernelDistance(features, against.features, KID_SUBSETS, KID_SUBSET_SIZE, random.next) };

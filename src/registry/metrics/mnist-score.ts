@@ -7,5 +7,8 @@ export const mnistScore: Metric = {
   summary: 'Inception score with the dataset’s classifier (Salimans 2016); 10 at best for 10 classes',
   options: { properties: {} },
   byDefault: true,
-  measure: ({ probabilities }) => ({ mnist_score: classifierScore(probabilities, 10) }),
+  needs: 'probabilities',
+  values: [{ key: 'mnist_score', better: 'higher', charted: false }],
+  measure: ({ probabilities }): Record<string, number> =>
+    probabilities ? { mnist_score: classifierScore(probabilities, 10) } : {},
 };

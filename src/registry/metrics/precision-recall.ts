@@ -11,6 +11,11 @@ export const precisionRecall: Metric = {
   summary: 'Improved precision (quality) and recall (coverage) (Kynkäänniemi 2019)',
   options: { properties: {} },
   byDefault: false,
+  needs: 'features',
+  values: [
+    { key: 'precision', better: 'higher', charted: false },
+    { key: 'recall', better: 'higher', charted: false },
+  ],
   measure: ({ features, against }) =>
     measurePrecisionRecall(head(against.features, PR_POINTS), head(features, PR_POINTS), 3),
 };

@@ -37,7 +37,9 @@ export function evaluation({ experiment, config, runDir, gan, resumed, progress,
     if (!prepared || last.step === step) return;
     last = { step, metrics: { ...last.metrics } };
     const metrics = prepared.evaluate(sampler(gan));
-    await appendRecord(join(runDir, 'eval.jsonl'), [JSON.stringify({ step, epoch, ...metrics })]);
+    await appendRecord(join(runDir, 'eval.jsonl'), [
+      JSON.stringify({ step, epoch, network: prepared.network, ...metrics }),
+    ]);
     const timestamp = Date.now();
     await context.track(Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })));
     if (progress) process.stderr.write(`evaluation at step ${step}: ${formatMetrics(metrics)}\n`);
