@@ -7,7 +7,6 @@ import type { BackendName } from '../backend/backend-names.js';
 import { type ResolvedExperiment, withMaxSteps } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
-import { reportOfSweep } from '../report/run-folder-runs.js';
 import { writeReport } from '../report/write-report.js';
 import { newRunId, runsDir } from '../runner/run-folder.js';
 import { recordedStore, resumeTracking, startTracking } from '../tracking/open.js';
@@ -17,6 +16,7 @@ import { sweepTrials } from './plan.js';
 import { readSweepRecord, type SweepRecord, type TrialRecord, type TrialStatus } from './record.js';
 import { runTrial, trialFile } from './run-trial.js';
 import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
+import { reportOfSweep } from './sweep-report.js';
 import type { Trial } from './trials.js';
 
 export { sweepTrials } from './plan.js';
