@@ -98,7 +98,7 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       failFast: flags['fail-fast'],
       maxSteps: flags['max-steps'],
       backend: flags.backend,
-      shouldStop: () => stop.aborted,
+      stop,
       onTrial: (trial) => {
         if (!this.jsonEnabled())
           process.stderr.write(
