@@ -83,6 +83,7 @@ export async function resumeSweep(sweep: string, options: SweepOptions = {}) {
   );
 }
 
+/** Runs the trials that are left, then sums the sweep up on its parent run. */
 async function execute(
   sweepDir: string,
   record: SweepRecord,
