@@ -48,6 +48,13 @@ module.exports = {
       to: { path: '^src/(runner|eval)/|@tensorflow' },
     },
     {
+      name: 'report-not-sweep',
+      comment: 'a report is drawn from plain data (runs, a ranking); the sweep imports report, never the reverse',
+      severity: 'error',
+      from: { path: '^src/report/' },
+      to: { path: '^src/sweep/' },
+    },
+    {
       name: 'trainer-no-tracking',
       comment: 'the trainer and its steps know nothing of files or MLflow',
       severity: 'error',

@@ -4,9 +4,10 @@ import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
 import { GxError } from '../errors.js';
 import type { Report } from '../report/report-run.js';
-import { reportFromSweep, runFromFolder } from '../report/run-folder-runs.js';
+import { runFromFolder } from '../report/run-folder-runs.js';
 import { reportFromStore } from '../report/store-runs.js';
 import { writeReport } from '../report/write-report.js';
+import { reportFromSweep } from '../sweep/sweep-report.js';
 import { trackingStore } from '../tracking/open.js';
 
 export default class ReportCommand extends GxCommand {

@@ -6,6 +6,7 @@ import { withMaxSteps } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import { changedSettings, runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
+import { stopOnSignal } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
 import { describeModels } from '../runner/progress/describe-models.js';
 import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
@@ -59,27 +60,14 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
         'start a new run with the changed experiment instead',
       );
     }
-    let stopRequested = false;
-    const stopping = new AbortController();
     const options: RunOptions = {
       runsDir: flags['runs-dir'],
       backend: flags.backend,
       maxSteps: flags['max-steps'],
       progress: !this.jsonEnabled(),
-      shouldStop: () => stopRequested,
-      stop: stopping.signal,
     };
 
-    if (flags.resume)
-      return this.report(
-        await resumeRun(
-          flags.resume,
-          withStop(options, () => {
-            stopRequested = true;
-            stopping.abort();
-          }),
-        ),
-      );
+    if (flags.resume) return this.report(await resumeRun(flags.resume, withStop(options)));
     const experiment = await loadExperiment(args.file as string, { overrides: flags.set });
     if (flags['dry-run']) {
       const models = await describeModels(experiment, options.backend);
@@ -99,15 +87,7 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       'train.max_steps',
     ];
     options.runName = experiment.tracking.run_name ?? runName(experiment.name, changedSettings(asFiled, ran, paths));
-    return this.report(
-      await runExperiment(
-        experiment,
-        withStop(options, () => {
-          stopRequested = true;
-          stopping.abort();
-        }),
-      ),
-    );
+    return this.report(await runExperiment(experiment, withStop(options)));
   }
 
   private report<T extends RunResult>(result: T): T {
@@ -131,15 +111,9 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
 }
 
 /** Ctrl-C (or SIGTERM) asks the loop to stop after the current step; a second Ctrl-C quits at once. */
-function withStop(options: RunOptions, stop: () => void): RunOptions {
-  let asked = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (asked) process.exit(130);
-    asked = true;
-    process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (again to quit at once)\n`);
-    stop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return options;
+function withStop(options: RunOptions): RunOptions {
+  const stop = stopOnSignal((signal) =>
+    process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (again to quit at once)\n`),
+  );
+  return { ...options, shouldStop: () => stop.aborted, stop };
 }

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { formatTable } from '../cli/table.js';
+import { stopOnSignal } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
 import { comparisonRows } from '../sweep/summary.js';
 import { resumeSweep, runSweep, type SweepOptions, sweepTrials } from '../sweep/sweep.js';
@@ -84,16 +85,11 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       return trials.map(({ trial }) => trial);
     }
 
-    let stopRequested = false;
-    const onSignal = () => {
-      if (stopRequested) process.exit(130);
-      stopRequested = true;
+    const stop = stopOnSignal(() =>
       process.stderr.write(
         '\nstopping: each running trial stops after its step and saves a checkpoint (again to quit at once)\n',
-      );
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+      ),
+    );
     const options: SweepOptions = {
       runsDir: flags['runs-dir'],
       jobs: flags.jobs,
@@ -102,7 +98,7 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       failFast: flags['fail-fast'],
       maxSteps: flags['max-steps'],
       backend: flags.backend,
-      shouldStop: () => stopRequested,
+      stop,
       onTrial: (trial) => {
         if (!this.jsonEnabled())
           process.stderr.write(

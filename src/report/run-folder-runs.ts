@@ -1,12 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadExperiment } from '../config/load.js';
+import { readJsonLines } from '../core/jsonl.js';
 import { GxError } from '../errors.js';
 import { gridsInOrder } from '../runner/run-folder/sample-index.js';
-import { readSweepRecord, type SweepRecord } from '../sweep/record.js';
-import { rankTrials } from '../sweep/summary.js';
 import { experimentParams } from '../tracking/params.js';
-import { type CurvePoint, type Grid, REPORTED_METRICS, type Report, type ReportRun } from './report-run.js';
+import { type CurvePoint, type Grid, REPORTED_METRICS, type ReportRun } from './report-run.js';
 
 /** A run folder as a report shows it: run.json, experiment.yaml, history.jsonl, eval.jsonl and samples/*.png. */
 export async function runFromFolder(runDir: string): Promise<ReportRun> {
@@ -38,26 +37,6 @@ export async function runFromFolder(runDir: string): Promise<ReportRun> {
   };
 }
 
-/** A sweep folder's finished and stopped trials, ranked as the sweep ranks them (best first), then the rest. */
-export async function reportFromSweep(sweepDir: string): Promise<Report> {
-  const record = await readSweepRecord(sweepDir);
-  return reportOfSweep(record);
-}
-
-/** A sweep's report from its record (sweep.json). */
-export async function reportOfSweep(record: SweepRecord): Promise<Report> {
-  const ranked = rankTrials(record).map(({ trial }) => trial);
-  const order = [...ranked, ...record.trials.filter((trial) => !ranked.includes(trial))];
-  const runs: ReportRun[] = [];
-  for (const trial of order) if (trial.runDir) runs.push(await runFromFolder(trial.runDir));
-  return {
-    title: `Sweep ${record.id}`,
-    subtitle: `${record.trials.length} trials, ranked by ${record.metric} (${record.mode === 'max' ? 'higher' : 'lower'} is better)`,
-    runs,
-    ranking: { metric: record.metric, mode: record.mode },
-  };
-}
-
 /**
  * The run's sample grids with the step each was drawn at, as samples/grids.jsonl lists them. A run written before
  * that index: `step-NNNNNN.png` says its step, and `epoch-NNNN.png` was drawn at the last step of that epoch, which
@@ -86,16 +65,7 @@ async function gridsOf(runDir: string, history: Record<string, number>[]): Promi
   return [...byStep.values()];
 }
 
+/** A run's JSON Lines log (history.jsonl, eval.jsonl): one record of numbers per line. */
 async function jsonLines(file: string): Promise<Record<string, number>[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line)];
-      } catch {
-        return []; // a line a crash cut short
-      }
-    });
+  return (await readJsonLines(file)) as Record<string, number>[];
 }

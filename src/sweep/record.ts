@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GxError } from '../errors.js';
+import type { Tracker } from '../tracking/tracker.js';
 import type { Trial } from './trials.js';
 
 export type TrialStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'STOPPED';
@@ -35,4 +36,21 @@ export async function readSweepRecord(sweepDir: string): Promise<SweepRecord> {
       'give the folder `gx sweep` printed',
     );
   }
+}
+
+/**
+ * Writes sweep.json (whole or not at all) each time it is called. Trials end at any time: their writes take turns.
+ * The parent's ids are the tracker's as they are then (a slow server creates the run late).
+ */
+export function sweepRecordSaver(sweepDir: string, record: SweepRecord, tracker: Tracker): () => Promise<void> {
+  let saved = Promise.resolve();
+  return () => {
+    saved = saved.then(async () => {
+      record.parent.runId = tracker.runId;
+      record.parent.experimentId = tracker.experimentId;
+      await writeFile(join(sweepDir, 'sweep.json.tmp'), JSON.stringify(record, null, 2));
+      await rename(join(sweepDir, 'sweep.json.tmp'), join(sweepDir, 'sweep.json'));
+    });
+    return saved;
+  };
 }

@@ -1,4 +1,5 @@
 import type { ResolvedExperiment } from '../config/experiment.js';
+import { stopOnSignal } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
 import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
 import { describeSystemError } from '../system-errors.js';
@@ -16,23 +17,15 @@ export type TrialReply = { result: RunResult } | { error: { code?: string; messa
  * SIGINT stops after the current step with a checkpoint (exit 130), a second quits at once.
  */
 process.once('message', async (request: TrialRequest) => {
-  let stopRequested = false;
-  const stopping = new AbortController();
-  const onSignal = () => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-    stopping.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = stopOnSignal();
   const options: RunOptions = {
     runsDir: request.runsDir,
     backend: request.backend,
     maxSteps: request.maxSteps,
     runName: request.runName,
     tags: request.tags,
-    shouldStop: () => stopRequested,
-    stop: stopping.signal,
+    shouldStop: () => stop.aborted,
+    stop,
   };
   try {
     const result =

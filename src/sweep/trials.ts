@@ -87,3 +87,8 @@ export function paramAsOverride(expression: string): string {
       : `[${text}]`;
   return `sweep.parameters.${path}=${spec}`;
 }
+
+/** A trial's name in the sweep's folder: `trial-007` (its run folder, its log, its planned experiment). */
+export function trialLabel(index: number): string {
+  return `trial-${String(index).padStart(3, '0')}`;
+}

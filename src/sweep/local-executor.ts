@@ -1,0 +1,101 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type TrialExecutor, type TrialOutcome, type TrialTask, trialRun } from './trial-executor.js';
+import type { TrialReply, TrialRequest } from './trial-process.js';
+import { trialLabel } from './trials.js';
+
+export interface LocalExecutorOptions {
+  /** The sweep's folder: each trial's run goes in trials/trial-NNN/, its stderr in trials/trial-NNN.log. */
+  sweepDir: string;
+  /** Trials at once, each in its own process. */
+  jobs: number;
+  /** Extra environment of the trials' processes. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Trials as processes on this machine, `jobs` lanes of one trial at a time. Each trial is its own process (see
+ * trial-process.ts): a crash or a diverged run fails that trial, not the sweep.
+ */
+export function localExecutor({ sweepDir, jobs, env }: LocalExecutorOptions): TrialExecutor {
+  return {
+    async run(next, listener, stop) {
+      const running = new Set<ChildProcess>();
+      // Each running trial is asked once (a second SIGINT would make it quit without its checkpoint).
+      const onStop = () => {
+        for (const child of running) child.kill('SIGINT');
+      };
+      stop.addEventListener('abort', onStop, { once: true });
+      const lane = async () => {
+        for (let task = await next(); task; task = await next()) {
+          await listener.started(task);
+          const { code, reply } = await runInChild(sweepDir, task, { ...process.env, ...env }, running, stop);
+          await listener.ended(task, outcomeOf(code, reply, stop.aborted));
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
+      } finally {
+        stop.removeEventListener('abort', onStop);
+      }
+    },
+  };
+}
+
+const TRIAL_PROCESS = fileURLToPath(new URL('./trial-process.js', import.meta.url));
+
+/** Forks the trial's process, sends it the trial, and waits for it to end, its stderr appended to its log. */
+async function runInChild(
+  sweepDir: string,
+  task: TrialTask,
+  env: NodeJS.ProcessEnv,
+  running: Set<ChildProcess>,
+  stop: AbortSignal,
+): Promise<{ code: number | null; reply?: TrialReply }> {
+  const request = await requestOf(sweepDir, task);
+  const log = createWriteStream(join(sweepDir, 'trials', `${trialLabel(task.trial.index)}.log`), { flags: 'a' });
+  // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.
+  const child = fork(TRIAL_PROCESS, [], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
+  running.add(child);
+  if (stop.aborted) child.kill('SIGINT');
+  let reply: TrialReply | undefined;
+  child.on('message', (message) => {
+    reply = message as TrialReply;
+  });
+  child.stderr?.pipe(log);
+  child.send(request);
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  running.delete(child);
+  log.end();
+  return { code, reply };
+}
+
+/** A trial stopped earlier continues from its checkpoint; others start, nested under the parent run. */
+async function requestOf(sweepDir: string, task: TrialTask): Promise<TrialRequest> {
+  const { maxSteps, backend } = task;
+  if ('resume' in task.run) return { resume: task.run.resume, maxSteps, backend };
+  const { experiment } = task.run;
+  // Each trial's run in a folder of its own, emptied of whatever a start cut short left there.
+  const runsDir = join(sweepDir, 'trials', trialLabel(task.trial.index));
+  await rm(runsDir, { recursive: true, force: true });
+  return { experiment, runsDir, maxSteps, backend, ...trialRun(task, experiment) };
+}
+
+function outcomeOf(code: number | null, reply: TrialReply | undefined, stopAsked: boolean): TrialOutcome {
+  if (reply && 'result' in reply) {
+    const { result } = reply;
+    const status = result.status === 'FINISHED' ? 'FINISHED' : 'STOPPED';
+    return { status, runDir: result.runDir, runId: result.tracking.runId, metrics: result.metrics };
+  }
+  const error = reply?.error.message ?? `the trial process exited with ${code}`;
+  // Stopped when asked: cleanly (130), or by the signal itself while it was still starting (nothing to keep then).
+  return { status: code === 130 || (code === null && stopAsked) ? 'STOPPED' : 'FAILED', error };
+}

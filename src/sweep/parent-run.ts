@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ResolvedExperiment } from '../config/experiment.js';
+import { runName } from '../config/settings.js';
+import { recordedStore, startTracking } from '../tracking/open.js';
+import type { Tracker } from '../tracking/tracker.js';
+import type { Trial } from './trials.js';
+
+/**
+ * The sweep's parent run, named for what it sweeps, with the sweep's spec as its params; the trials' runs nest
+ * under it. Returns once the run is created, or once a slow server has had its time (see parentCreated).
+ */
+export async function startParentRun(
+  base: ResolvedExperiment,
+  trials: readonly Trial[],
+  sweepId: string,
+  sweepDir: string,
+  warn: (line: string) => void,
+): Promise<Tracker> {
+  const tracker = await startTracking(
+    base.tracking,
+    {
+      experiment: base.tracking.experiment ?? base.name,
+      runName: parentName(base.name, trials),
+      tags: { ...base.tracking.tags, 'gx.sweep': sweepId, 'mlflow.source.name': `gx sweep ${base.name}` },
+      folder: sweepDir,
+    },
+    warn,
+  );
+  await tracker.logParams(sweepParams(base));
+  await parentCreated(tracker, warn);
+  return tracker;
+}
+
+function sweepParams(base: ResolvedExperiment): Record<string, string> {
+  const sweep = base.sweep as NonNullable<ResolvedExperiment['sweep']>;
+  return {
+    'sweep.method': sweep.method,
+    'sweep.seed': String(sweep.seed),
+    ...(sweep.count !== undefined && { 'sweep.count': String(sweep.count) }),
+    ...Object.fromEntries(
+      Object.entries(sweep.parameters).map(([path, spec]) => [`sweep.${path}`, JSON.stringify(spec)]),
+    ),
+  };
+}
+
+/** The parent run's name: the experiment's, and each swept path with its values (`quickstart sweep lr=[1e-4,2e-4]`). */
+function parentName(name: string, trials: readonly Trial[]): string {
+  const paths = [...new Set(trials.flatMap((trial) => Object.keys(trial.values)))];
+  return runName(
+    `${name} sweep`,
+    paths.map((path) => [path, [...new Set(trials.map((trial) => trial.values[path]))]]),
+  );
+}
+
+/** How long a sweep waits for a slow server to create its parent run before it starts the trials. */
+const PARENT_PATIENCE_MS = 60_000;
+
+/**
+ * The trials nest under the parent by its run id (mlflow.parentRunId): a server slower than a run's own patience
+ * (a busy machine, a server just started) gets longer to create the parent before the first trial starts. One that
+ * cannot be reached does not hold the sweep: its trials run unnested, and the record waits on disk.
+ */
+async function parentCreated(tracker: Tracker, warn: (line: string) => void) {
+  if (recordedStore(tracker.store).kind !== 'server') return;
+  for (const deadline = Date.now() + PARENT_PATIENCE_MS; tracker.runId === undefined && Date.now() < deadline; )
+    await sleep(200);
+  if (tracker.runId === undefined)
+    warn(`the MLflow parent run is not created yet: the trials will not be nested under it in ${tracker.store}`);
+}

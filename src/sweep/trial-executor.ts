@@ -1,0 +1,51 @@
+import type { BackendName } from '../backend/backend-names.js';
+import type { ResolvedExperiment } from '../config/experiment.js';
+import { runName } from '../config/settings.js';
+import type { Trial } from './trials.js';
+
+/**
+ * One trial as the sweep hands it to an executor: plain data (it may be sent to another machine), all a `gx run`
+ * of it needs.
+ */
+export interface TrialTask {
+  sweepId: string;
+  trial: Trial;
+  /** The sweep's MLflow parent run, when created: the trial's run nests under it. */
+  parentRunId?: string;
+  /** A trial's experiment as planned (no sweep section, --max-steps applied), or a stopped trial's run folder. */
+  run: { experiment: ResolvedExperiment } | { resume: string };
+  maxSteps?: number;
+  backend?: BackendName;
+}
+
+/** How a trial ended: its run's result, or the error that failed (or stopped) it before it had one. */
+export type TrialOutcome =
+  | { status: 'FINISHED' | 'STOPPED'; runDir: string; runId?: string; metrics: Record<string, number> }
+  | { status: 'FAILED' | 'STOPPED'; error: string };
+
+/** What an executor tells the sweep of each trial it runs. */
+export interface TrialListener {
+  /** The trial has started (its process, wherever it runs, has it). */
+  started(task: TrialTask): Promise<void>;
+  ended(task: TrialTask, outcome: TrialOutcome): Promise<void>;
+}
+
+/**
+ * Runs a sweep's trials: local processes (local-executor.ts), or elsewhere. The executor asks `next` for a trial
+ * each time it has room for one and stops asking when it gives none (the sweep decides what runs and when to stop
+ * starting; the executor only how many at once, and where). Aborting `stop` asks each running trial, once, to stop
+ * cleanly: it checkpoints and ends STOPPED, and a resumed sweep continues it. Resolves when no trial is running.
+ */
+export interface TrialExecutor {
+  run(next: () => Promise<TrialTask | undefined>, listener: TrialListener, stop: AbortSignal): Promise<void>;
+}
+
+/**
+ * A new trial's run name and tags. The sweep's bookkeeping goes into tags, not into the experiment: its params are
+ * its settings only. Named by what the trial varies: `quickstart lr=0.0002`.
+ */
+export function trialRun(task: TrialTask, experiment: ResolvedExperiment) {
+  const tags: Record<string, string> = { 'gx.sweep': task.sweepId, 'gx.trial': String(task.trial.index) };
+  if (task.parentRunId) tags['mlflow.parentRunId'] = task.parentRunId;
+  return { runName: runName(experiment.tracking.run_name ?? experiment.name, Object.entries(task.trial.values)), tags };
+}
