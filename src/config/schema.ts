@@ -6,7 +6,9 @@ import { byType } from '../registry/by-type.js';
 import { dataOptions, datasets } from '../registry/datasets.js';
 import { losses } from '../registry/losses/index.js';
 import { lossOptions } from '../registry/losses/loss-options.js';
+import type { OptionsSchema } from '../registry/registry.js';
 import { evalSection } from './eval-schema.js';
+import type { ResolvedExperiment } from './experiment.js';
 import { MAX_SEED } from './seed.js';
 import { sweepSection } from './sweep-schema.js';
 import { trackingSection } from './tracking-schema.js';
@@ -59,7 +61,7 @@ export const experimentSchema: JsonSchema = {
           default: 'auto',
           description: 'auto: native TensorFlow (GPU first) when installed, else the fastest backend that can train',
         },
-      },
+      } satisfies OptionsSchema<ResolvedExperiment['runtime']>['properties'],
       additionalProperties: false,
     },
     sweep: sweepSection,
