@@ -81,8 +81,8 @@ export const dcgan: Architecture<DcganOptions> = {
   },
   example: { width: 2, dropout: 0.3, minibatch_std: true },
   create(model, { imageShape, classHead, seed }) {
-    const [height, side, channels] = imageShape;
-    const { base, levels } = dcganLevels(height, side);
+    const [height, imageWidth, channels] = imageShape;
+    const { base, levels } = dcganLevels(height, imageWidth);
     const { depth, kernel_size: kernelSize, leaky_slope: alpha, dropout: rate } = model;
     const widthAt = (level: number) => levelWidth(model.width, level, model.max_width);
     const init = seededInitializers(seed);
@@ -102,9 +102,11 @@ export const dcgan: Architecture<DcganOptions> = {
       return apply(tfl.layers.reLU(), normed);
     };
     const { inputs, latent } = latentInputs(model, init.dcgan());
-    const first = widthAt(levels);
-    let g = gActivate(apply(tfl.layers.dense({ units: base * base * first, kernelInitializer: init.dcgan() }), latent));
-    g = extra(apply(tfl.layers.reshape({ targetShape: [base, base, first] }), g), first, gActivate);
+    const coarsest = widthAt(levels);
+    let g = gActivate(
+      apply(tfl.layers.dense({ units: base * base * coarsest, kernelInitializer: init.dcgan() }), latent),
+    );
+    g = extra(apply(tfl.layers.reshape({ targetShape: [base, base, coarsest] }), g), coarsest, gActivate);
     for (let level = levels - 1; level >= 1; level--)
       g = extra(gActivate(apply(up(widthAt(level)), g)), widthAt(level), gActivate);
     const image = apply(tfl.layers.activation({ activation: 'tanh' }), apply(up(channels), g));
@@ -117,7 +119,7 @@ export const dcgan: Architecture<DcganOptions> = {
       out = apply(tfl.layers.leakyReLU({ alpha }), out);
       return rate > 0 ? apply(tfl.layers.dropout({ rate }), out) : out;
     };
-    const x = tfl.input({ shape: [height, side, channels], name: 'image' });
+    const x = tfl.input({ shape: [height, imageWidth, channels], name: 'image' });
     let d = x;
     for (let level = 1; level <= levels; level++) {
       if (level === levels && model.minibatch_std) d = apply(new MinibatchStd({}), d);
