@@ -84,7 +84,7 @@ function secondsPerIteration(experiment: ResolvedExperiment, batchSize: number, 
     discriminatorStep(gan, { images, labels }, latent, random);
     disposeLatent(latent);
     const generatorLatent = sampleLatent(experiment.model, batchSize * experiment.train.g_batch_multiplier, random);
-    generatorStep(gan, generatorLatent, { images, labels });
+    generatorStep(gan, generatorLatent, { images, labels }, random);
     tf.dispose([images, labels]);
     disposeLatent(generatorLatent);
   };

@@ -1,4 +1,6 @@
 import type { JsonSchema } from '../core/json-schema.js';
+import type { OptionsSchema } from '../registry/registry.js';
+import type { SweepConfig } from './experiment.js';
 import { MAX_SEED } from './seed.js';
 
 /** The experiment's sweep: section, read by `gx sweep`. */
@@ -30,7 +32,7 @@ export const sweepSection: JsonSchema = {
         ],
       },
     },
-  },
+  } satisfies OptionsSchema<SweepConfig>['properties'],
   required: ['parameters'],
   additionalProperties: false,
 };

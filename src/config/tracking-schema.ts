@@ -1,5 +1,7 @@
 import type { JsonSchema } from '../core/json-schema.js';
 import { MAX_KEY_LENGTH, MLFLOW_KEY_PATTERN } from '../mlflow-names.js';
+import type { OptionsSchema } from '../registry/registry.js';
+import type { TrackingConfig } from './experiment.js';
 
 /** A key of tracking.tags: a tag key MLflow takes. Keys become file names in a local store. */
 export const tagKeySchema: JsonSchema = {
@@ -40,6 +42,6 @@ export const trackingSection: JsonSchema = {
       additionalProperties: { type: 'string' },
       description: 'Extra tags on every run',
     },
-  },
+  } satisfies OptionsSchema<TrackingConfig>['properties'],
   additionalProperties: false,
 };

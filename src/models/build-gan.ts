@@ -4,6 +4,8 @@ import type { GanModels } from '../registry/architectures/architecture.js';
 import { architectures } from '../registry/architectures/index.js';
 import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
+import { regularisers } from '../registry/regularisers/index.js';
+import { createCritic } from './critic.js';
 import { reseedDropout } from './dropout-seeds.js';
 import type { Gan } from './gan.js';
 
@@ -24,7 +26,10 @@ export function buildGan(
   return {
     ...models,
     loss: adversarial,
-    regularisers: adversarial.regularisers ?? [],
+    regularisers: [
+      ...(adversarial.regularisers ?? []),
+      ...(loss.regularisers ?? []).map((options) => regularisers.get(options.type).create(options)),
+    ],
     criticSteps: (step) => adversarial.criticSteps?.(step, train.n_critic) ?? train.n_critic,
     auxiliary: loss.auxiliary && {
       weight: loss.auxiliary.weight,
@@ -36,7 +41,7 @@ export function buildGan(
       generator: optimizers.get(train.optimizer.g.type).create(train.optimizer.g),
       discriminator: optimizers.get(train.optimizer.d.type).create(train.optimizer.d),
     },
-    reseedDropout: () => reseedDropout(models.discriminator, seed, state.dropoutCalls++),
+    critic: createCritic(models.discriminator, () => reseedDropout(models.discriminator, seed, state.dropoutCalls++)),
     average: train.ema > 0 ? { generator: averageOf(models.generator, build), decay: train.ema } : undefined,
   };
 }

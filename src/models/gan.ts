@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { GanModels } from '../registry/architectures/architecture.js';
 import type { AdversarialLoss } from '../registry/losses/loss.js';
 import type { CriticRegulariser } from '../registry/regularisers/regulariser.js';
+import type { Critic } from './critic.js';
 
 /** Everything one training step needs besides the data. */
 export interface Gan extends GanModels {
@@ -21,8 +22,8 @@ export interface Gan extends GanModels {
   optimizers: { generator: tf.Optimizer; discriminator: tf.Optimizer };
   /** A moving average of G's weights (train.ema), updated after every G step; what is sampled when present. */
   average?: { generator: tfl.LayersModel; decay: number };
-  /** Gives D's dropout layers fresh seeds derived from the run's seed, so every mask repeats run to run. */
-  reseedDropout(): void;
+  /** D on a batch: the one way any step, regulariser or test row calls it (see critic.ts). */
+  critic: Critic;
 }
 
 /** The generator to draw samples from: the moving average of G's weights when the experiment keeps one. */

@@ -7,7 +7,7 @@ import { buildGan } from '../../src/models/build-gan.js';
 import { disposeLatent, sampleLatent } from '../../src/models/latent.js';
 import { fixedLatent, gridColumns } from '../../src/models/sample-grid.js';
 import { createRandom } from '../../src/random.js';
-import { discriminatorOutput, discriminatorStep } from '../../src/runner/loop/steps.js';
+import { discriminatorStep } from '../../src/runner/loop/steps.js';
 import { testLosses } from '../../src/runner/loop/test-losses.js';
 import { epochTable } from '../../src/runner/progress/progress-output.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
@@ -107,7 +107,7 @@ describeOnEachBackend("the seed's options (Keras mnist_acgan.py)", () => {
       );
       const g = (latent: typeof dLatent) =>
         gan.generator.apply([latent.z, latent.labels as tf.Tensor], { training: false }) as tf.Tensor;
-      return [images, g(dLatent), g(gLatent)].map((x) => [...discriminatorOutput(gan, x, false).score.dataSync()]);
+      return [images, g(dLatent), g(gLatent)].map((x) => [...gan.critic(x, { training: false }).score.dataSync()]);
     });
     const dAdv = mean([...real.map((v) => softplus(-v)), ...fake.map(softplus)]);
     assert.ok(Math.abs(losses.d_loss_adv - dAdv) < 1e-5, `${losses.d_loss_adv} != ${dAdv}`);

@@ -1,13 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { RegistryEntry, TypedOptions } from '../registry.js';
 
+import type { ModelOptions } from './model-options.js';
+
 /** model: in an experiment: the architecture's name and options, and the options every architecture shares. */
-export interface ModelConfig extends TypedOptions {
-  readonly latent_size: number;
-  readonly latent_distribution: 'uniform' | 'normal';
-  readonly num_classes: number;
-  readonly conditioning: 'multiply' | 'concatenate';
-}
+export interface ModelConfig extends TypedOptions, ModelOptions {}
 
 /**
  * G maps [z] (or [z, label] when conditional) to NHWC images in [-1, 1]; D maps images to [score] (raw, any

@@ -1,19 +1,31 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GxError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { apply, discriminatorHeads, latentInputs, seededInitializers } from './building-blocks.js';
 import { Conv2D } from './conv2d.js';
+import { dcganLevels, levelWidth } from './dcgan-levels.js';
 import { MinibatchStd } from './minibatch-std.js';
 
 /**
- * A DCGAN-style pair (Radford, Metz, Chintala 2016) for 28x28 images: G projects z to 7x7, then two stride-2
- * transposed convolutions (to 14x14, then 28x28); D mirrors it with stride-2 convolutions and LeakyReLU.
- * Weights start from N(0, 0.02) as in the paper.
+ * A DCGAN-style pair (Radford, Metz, Chintala 2016) for square images of any channel count: G projects z to a small
+ * map (7x7 for 28x28, 4x4 for 32, 64, 128; see dcgan-levels.ts), then stride-2 transposed convolutions up to the
+ * image; D mirrors it with stride-2 convolutions and LeakyReLU. Weights start from N(0, 0.02) as in the paper.
  */
-export const dcgan: Architecture = {
+export type DcganOptions = {
+  width: number;
+  max_width: number;
+  depth: number;
+  kernel_size: number;
+  g_batch_norm: boolean;
+  d_batch_norm: boolean;
+  leaky_slope: number;
+  dropout: number;
+  minibatch_std: boolean;
+};
+
+export const dcgan: Architecture<DcganOptions> = {
   name: 'dcgan',
-  summary: 'A configurable DCGAN-style generator and discriminator for 28x28 images',
+  summary: 'A configurable DCGAN-style generator and discriminator for 28x28, 32x32, 64x64, 128x128 (square) images',
   options: {
     properties: {
       width: {
@@ -21,7 +33,15 @@ export const dcgan: Architecture = {
         minimum: 1,
         maximum: 512,
         default: 64,
-        description: 'Channels at 28x28 in D and at 14x14 in G; doubled at the next coarser resolution (at most 512)',
+        description:
+          "Channels at D's and G's finest hidden level (14x14 for 28x28 images); doubled at each coarser one",
+      },
+      max_width: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 2048,
+        default: 1024,
+        description: 'The most channels any level gets, however many times width doubles',
       },
       depth: {
         type: 'integer',
@@ -29,6 +49,13 @@ export const dcgan: Architecture = {
         maximum: 8,
         default: 1,
         description: 'Convolutions per resolution (the first of D and the last of G change the resolution)',
+      },
+      kernel_size: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 9,
+        default: 5,
+        description: 'Side of every convolution kernel',
       },
       g_batch_norm: { type: 'boolean', default: true, description: "Batch normalisation in G's hidden layers" },
       d_batch_norm: {
@@ -54,34 +81,20 @@ export const dcgan: Architecture = {
   },
   example: { width: 2, dropout: 0.3, minibatch_std: true },
   create(model, { imageShape, classHead, seed }) {
-    const [height, width, channels] = imageShape;
-    if (height !== 28 || width !== 28) {
-      throw new GxError(
-        'CONFIG_CONFLICT',
-        `dcgan is built for 28x28 images, the data has ${height}x${width}`,
-        'resize the data to 28x28',
-      );
-    }
-    const w = model.width as number;
-    const extra = (model.depth as number) - 1;
+    const [height, imageWidth, channels] = imageShape;
+    const { base, levels } = dcganLevels(height, imageWidth);
+    const { depth, kernel_size: kernelSize, leaky_slope: alpha, dropout: rate } = model;
+    const widthAt = (level: number) => levelWidth(model.width, level, model.max_width);
     const init = seededInitializers(seed);
     const conv = (filters: number, strides = 1) =>
-      new Conv2D({
-        filters,
-        kernelSize: 5,
-        strides,
-        padding: 'same',
-        kernelInitializer: init.dcgan(),
-        useBias: true,
-      });
+      new Conv2D({ filters, kernelSize, strides, padding: 'same', kernelInitializer: init.dcgan(), useBias: true });
     const up = (filters: number) =>
-      tfl.layers.conv2dTranspose({
-        filters,
-        kernelSize: 5,
-        strides: 2,
-        padding: 'same',
-        kernelInitializer: init.dcgan(),
-      });
+      tfl.layers.conv2dTranspose({ filters, kernelSize, strides: 2, padding: 'same', kernelInitializer: init.dcgan() });
+    // depth - 1 more convolutions at a level, keeping its resolution.
+    const extra = (h: tfl.SymbolicTensor, filters: number, activate: (h: tfl.SymbolicTensor) => tfl.SymbolicTensor) => {
+      for (let i = 1; i < depth; i++) h = activate(apply(conv(filters), h));
+      return h;
+    };
 
     // G: batch norm (when on) then ReLU after every hidden layer; tanh out.
     const gActivate = (h: tfl.SymbolicTensor) => {
@@ -89,27 +102,29 @@ export const dcgan: Architecture = {
       return apply(tfl.layers.reLU(), normed);
     };
     const { inputs, latent } = latentInputs(model, init.dcgan());
-    let g = gActivate(apply(tfl.layers.dense({ units: 7 * 7 * 2 * w, kernelInitializer: init.dcgan() }), latent));
-    g = apply(tfl.layers.reshape({ targetShape: [7, 7, 2 * w] }), g);
-    for (let i = 0; i < extra; i++) g = gActivate(apply(conv(2 * w), g));
-    g = gActivate(apply(up(w), g));
-    for (let i = 0; i < extra; i++) g = gActivate(apply(conv(w), g));
+    const coarsest = widthAt(levels);
+    let g = gActivate(
+      apply(tfl.layers.dense({ units: base * base * coarsest, kernelInitializer: init.dcgan() }), latent),
+    );
+    g = extra(apply(tfl.layers.reshape({ targetShape: [base, base, coarsest] }), g), coarsest, gActivate);
+    for (let level = levels - 1; level >= 1; level--)
+      g = extra(gActivate(apply(up(widthAt(level)), g)), widthAt(level), gActivate);
     const image = apply(tfl.layers.activation({ activation: 'tanh' }), apply(up(channels), g));
     const generator = tfl.model({ inputs, outputs: image, name: 'generator' });
 
     // D: no batch norm on its first layer (Radford et al.), LeakyReLU everywhere.
-    const dActivate = (h: tfl.SymbolicTensor, normalise: boolean) => {
+    const dActivate = (normalise: boolean) => (h: tfl.SymbolicTensor) => {
       let out =
         normalise && model.d_batch_norm ? apply(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }), h) : h;
-      out = apply(tfl.layers.leakyReLU({ alpha: model.leaky_slope as number }), out);
-      return (model.dropout as number) > 0 ? apply(tfl.layers.dropout({ rate: model.dropout as number }), out) : out;
+      out = apply(tfl.layers.leakyReLU({ alpha }), out);
+      return rate > 0 ? apply(tfl.layers.dropout({ rate }), out) : out;
     };
-    const x = tfl.input({ shape: [28, 28, channels], name: 'image' });
-    let d = dActivate(apply(conv(w, 2), x), false);
-    for (let i = 0; i < extra; i++) d = dActivate(apply(conv(w), d), true);
-    if (model.minibatch_std) d = apply(new MinibatchStd({}), d);
-    d = dActivate(apply(conv(2 * w, 2), d), true);
-    for (let i = 0; i < extra; i++) d = dActivate(apply(conv(2 * w), d), true);
+    const x = tfl.input({ shape: [height, imageWidth, channels], name: 'image' });
+    let d = x;
+    for (let level = 1; level <= levels; level++) {
+      if (level === levels && model.minibatch_std) d = apply(new MinibatchStd({}), d);
+      d = extra(dActivate(level > 1)(apply(conv(widthAt(level), 2), d)), widthAt(level), dActivate(true));
+    }
     const features = apply(tfl.layers.flatten(), d);
     const outputs = discriminatorHeads(features, model.num_classes, classHead, init.dcgan);
     return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };

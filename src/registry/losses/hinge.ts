@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Loss } from './loss.js';
 
 /** Lim & Ye (2017), as in SAGAN and BigGAN: D = E[relu(1 - v_real)] + E[relu(1 + v_fake)], G = -E[v_fake]. */
-export const hinge: Loss = {
+export const hinge: Loss<Record<string, never>> = {
   name: 'hinge',
   summary: 'Hinge loss (Geometric GAN, SAGAN, BigGAN)',
   options: { properties: {} },

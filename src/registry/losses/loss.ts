@@ -1,18 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { RegistryEntry, TypedOptions } from '../registry.js';
 
-/** loss: in an experiment: the loss's name and options, and the AC-GAN class term any loss can have. */
-export interface LossConfig extends TypedOptions {
-  readonly auxiliary?: {
-    readonly weight: number;
-    readonly fakes_in_d_step: boolean;
-    readonly probability_clip?: number;
-  };
-  /** D's terms over reals and fakes: the sum of the two means (default), or one mean over both (Keras). */
-  readonly d_average?: 'sum-of-means' | 'concatenated';
-}
-
 import type { CriticRegulariser } from '../regularisers/regulariser.js';
+import type { LossOptions } from './loss-options.js';
+
+/** loss: in an experiment: the loss's name and options, and the options any loss can have (loss-options.ts). */
+export interface LossConfig extends TypedOptions, LossOptions {}
 
 /** D's raw scores (logits, no activation) on a real and a fake batch, 1-D. */
 export interface Scores {

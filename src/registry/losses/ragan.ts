@@ -7,7 +7,7 @@ import type { Loss, Scores } from './loss.js';
  * D minimises -E[log D~(x_r)] - E[log(1 - D~(x_f))]; G minimises -E[log D~(x_f)] - E[log(1 - D~(x_r))], so G also
  * lowers how real the real data looks. Stable form: -log sigmoid(z) = softplus(-z), -log(1 - sigmoid(z)) = softplus(z).
  */
-export const ragan: Loss = {
+export const ragan: Loss<Record<string, never>> = {
   name: 'ragan',
   summary: 'Relativistic average standard GAN (RaSGAN, Jolicoeur-Martineau 2018)',
   options: { properties: {} },

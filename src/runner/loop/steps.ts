@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch } from '../../data/batches.js';
+import type { CriticOutput } from '../../models/critic.js';
 import type { Gan } from '../../models/gan.js';
 import { generatorInputs, type LatentBatch } from '../../models/latent.js';
 import type { Random } from '../../random.js';
@@ -20,8 +21,8 @@ export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, ra
   tf.tidy(() => {
     const fake = gan.generator.apply(generatorInputs(latent), { training: true }) as tf.Tensor;
     const { grads } = tf.variableGrads(() => {
-      const realOut = scores(gan, real.images);
-      const fakeOut = scores(gan, fake);
+      const realOut = gan.critic(real.images, { labels: real.labels });
+      const fakeOut = gan.critic(fake, { labels: latent.labels });
       const terms = discriminatorTerms(gan, realOut, fakeOut, real.labels, latent.labels);
       let loss = metrics.add('d_loss_adv', terms.adversarial);
       metrics.add('d_real', tf.mean(realOut.score));
@@ -31,7 +32,7 @@ export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, ra
         metrics.add('d_class_accuracy_fake', classAccuracy(fakeOut.logits, latent.labels));
         loss = tf.add(loss, tf.mul(gan.auxiliary.weight, metrics.add('d_loss_class', terms.class)));
       }
-      const batch = { real: real.images, fake, critic: (images: tf.Tensor) => scores(gan, images).score, random };
+      const batch = { real: real.images, fake, critic: (images: tf.Tensor) => gan.critic(images).score, random };
       for (const { penalty } of gan.regularisers) {
         if (penalty) loss = tf.add(loss, tf.mul(penalty.weight, metrics.add(penalty.metric, penalty.term(batch))));
       }
@@ -47,19 +48,20 @@ export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, ra
 /**
  * One generator update on fresh (z, class) pairs: G's adversarial loss on D's scores, plus the class term.
  * `real` is the last critic batch, scored only if the loss reads real scores (a relativistic loss): an extra D pass
- * would also advance the dropout seeds, and so change the runs of every other loss.
+ * would also advance the dropout seeds, and so change the runs of every other loss. `random` is the run's seeded
+ * stream, as in the D step, for what draws random numbers on G's side (none does yet).
  */
-export function generatorStep(gan: Gan, latent: LatentBatch, real: Batch): StepMetrics {
+export function generatorStep(gan: Gan, latent: LatentBatch, real: Batch, _random: Random): StepMetrics {
   const metrics = new MetricRecorder();
   tf.tidy(() => {
     const { grads } = tf.variableGrads(() => {
       const fake = gan.generator.apply(generatorInputs(latent), { training: true }) as tf.Tensor;
-      const out = scores(gan, fake);
+      const out = gan.critic(fake, { labels: latent.labels });
       let realScores: tf.Tensor | undefined;
       const both: Scores = {
         fake: out.score,
         get real() {
-          realScores ??= scores(gan, real.images).score;
+          realScores ??= gan.critic(real.images, { labels: real.labels }).score;
           return realScores;
         },
       };
@@ -93,24 +95,6 @@ export function updateAverage(gan: Gan, step: number): void {
   });
 }
 
-/** D's outputs on a batch: the raw score per image and, with a class head, the raw class logits. */
-export interface DiscriminatorOutput {
-  score: tf.Tensor1D;
-  logits?: tf.Tensor;
-}
-
-function scores(gan: Gan, images: tf.Tensor): DiscriminatorOutput {
-  gan.reseedDropout();
-  return discriminatorOutput(gan, images, true);
-}
-
-/** D on `images`, in training mode (dropout on) or inference mode, without touching the dropout seeds. */
-export function discriminatorOutput(gan: Gan, images: tf.Tensor, training: boolean): DiscriminatorOutput {
-  const out = gan.discriminator.apply(images, { training }) as tf.Tensor | tf.Tensor[];
-  const [score, logits] = Array.isArray(out) ? out : [out];
-  return { score: tf.reshape(score, [-1]), logits };
-}
-
 /**
  * D's loss terms on a real and a fake batch of equal size: the loss's adversarial term and, with the AC-GAN term,
  * the class term, each times gan.dTermScale (1/2 when averaged over the stacked batch, as Keras does).
@@ -118,8 +102,8 @@ export function discriminatorOutput(gan: Gan, images: tf.Tensor, training: boole
  */
 export function discriminatorTerms(
   gan: Gan,
-  real: DiscriminatorOutput,
-  fake: DiscriminatorOutput,
+  real: CriticOutput,
+  fake: CriticOutput,
   realLabels: tf.Tensor,
   fakeLabels: tf.Tensor | undefined,
 ): { adversarial: tf.Tensor; class?: tf.Tensor } {

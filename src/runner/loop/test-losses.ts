@@ -6,7 +6,7 @@ import type { Gan } from '../../models/gan.js';
 import { disposeLatent, generatorInputs, sampleLatent } from '../../models/latent.js';
 import type { Random } from '../../random.js';
 import type { Scores } from '../../registry/losses/loss.js';
-import { discriminatorOutput, discriminatorTerms, generatorTerms, type StepMetrics } from './steps.js';
+import { discriminatorTerms, generatorTerms, type StepMetrics } from './steps.js';
 
 /** Images scored at once: the seed's D on 500 images fits in memory with room to spare. */
 const CHUNK = 500;
@@ -46,8 +46,8 @@ export function testLosses(
     const latent = sampleLatent(model, size, random);
     tf.tidy(() => {
       const fake = gan.generator.apply(generatorInputs(latent), { training: false }) as tf.Tensor;
-      const realOut = discriminatorOutput(gan, real.images, false);
-      const fakeOut = discriminatorOutput(gan, fake, false);
+      const realOut = gan.critic(real.images, { labels: real.labels, training: false });
+      const fakeOut = gan.critic(fake, { labels: latent.labels, training: false });
       add(discriminatorTerms(gan, realOut, fakeOut, real.labels, latent.labels), 'd', size / test.count);
     });
     tf.dispose([real.images, real.labels]);
@@ -63,11 +63,11 @@ export function testLosses(
     const real = realBatch(realStart, Math.min(size, test.count - realStart));
     tf.tidy(() => {
       const fake = gan.generator.apply(generatorInputs(latent), { training: false }) as tf.Tensor;
-      const out = discriminatorOutput(gan, fake, false);
+      const out = gan.critic(fake, { labels: latent.labels, training: false });
       const scores: Scores = {
         fake: out.score,
         get real() {
-          return discriminatorOutput(gan, real.images, false).score;
+          return gan.critic(real.images, { labels: real.labels, training: false }).score;
         },
       };
       add(generatorTerms(gan, scores, out.logits, latent.labels), 'g', size / gCount);

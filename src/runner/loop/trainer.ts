@@ -131,7 +131,7 @@ async function loop(
     // The G step gets the last critic batch, for a loss that scores G's fakes against real scores.
     const lastReal = real as Batch;
     const latent = sampleLatent(model, batchSize * train.g_batch_multiplier, random);
-    Object.assign(metrics, generatorStep(gan, latent, lastReal));
+    Object.assign(metrics, generatorStep(gan, latent, lastReal, random));
     updateAverage(gan, state.step);
     disposeLatent(latent);
     tf.dispose([lastReal.images, lastReal.labels]);

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../core/json-schema.js';
-import type { Registry, RegistryEntry } from '../registry/registry.js';
+import type { Registry, RegistryEntry } from './registry.js';
 
 /**
  * One object whose `type` picks a registry entry; the entry's options (plus the options all entries share) are the
@@ -22,4 +22,12 @@ export function byType<Entry extends RegistryEntry>(
       additionalProperties: false,
     })),
   };
+}
+
+/**
+ * A list of registry choices, each picked by its `type` as in byType (`loss.regularisers: [{ type:
+ * gradient-penalty, weight: 10 }]`): entries that compose, applied in list order.
+ */
+export function listOfTypes<Entry extends RegistryEntry>(registry: Registry<Entry>, description: string): JsonSchema {
+  return { type: 'array', description, items: byType(registry, `One ${registry.kind}`) };
 }

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/** D's outputs on a batch: the raw score per image and, with a class head, the raw class logits. */
+export interface CriticOutput {
+  score: tf.Tensor1D;
+  logits?: tf.Tensor;
+}
+
+export interface CriticOptions {
+  /**
+   * The images' classes. Today's heads predict classes (AC-GAN) and do not read them; a conditioned D (projection)
+   * will, so callers pass them where they have them.
+   */
+  labels?: tf.Tensor;
+  /**
+   * true (the default): training mode, dropout on, after fresh dropout seeds, as every step and regulariser calls
+   * D. false: inference mode (the test rows), no dropout, and the seeds are left alone.
+   */
+  training?: boolean;
+}
+
+/** D as the steps, the regularisers and the test rows call it: the one way anything calls D. */
+export type Critic = (images: tf.Tensor, options?: CriticOptions) => CriticOutput;
+
+/**
+ * `discriminator` as a Critic. `reseedDropout` runs before every training-mode call, so the dropout masks follow
+ * the calls' order: a new caller of D in training mode changes every later mask.
+ */
+export function createCritic(discriminator: tfl.LayersModel, reseedDropout: () => void): Critic {
+  return (images, { training = true } = {}) => {
+    if (training) reseedDropout();
+    const out = discriminator.apply(images, { training }) as tf.Tensor | tf.Tensor[];
+    const [score, logits] = Array.isArray(out) ? out : [out];
+    return { score: tf.reshape(score, [-1]), logits };
+  };
+}
