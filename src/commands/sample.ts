@@ -6,6 +6,7 @@ import { writeFileDurably } from '../atomic-files.js';
 import { backendNames } from '../backend/backend-names.js';
 import { selectBackend } from '../backend/select.js';
 import { GxCommand } from '../cli/gx-command.js';
+import { recordedSettled } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import { GxError } from '../errors.js';
 import { encodePng } from '../images/png.js';
@@ -40,8 +41,8 @@ export default class Sample extends GxCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Sample);
     await checkOutput(flags.output, flags.run, flags.force);
-    const experiment = await loadExperiment(join(flags.run, 'experiment.yaml'));
-    const { model } = experiment;
+    const recorded = join(flags.run, 'experiment.yaml');
+    const { model } = recordedSettled(await loadExperiment(recorded), recorded);
     if (flags.class !== undefined && flags.class >= model.num_classes) {
       throw new GxError(
         'USAGE',

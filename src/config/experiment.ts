@@ -1,11 +1,12 @@
 import type { BackendName } from '../backend/backend-names.js';
-import type { ModelConfig } from '../registry/architectures/architecture.js';
+import { GxError } from '../errors.js';
+import type { ModelConfig, ModelSection } from '../registry/architectures/architecture.js';
 import type { DataConfig } from '../registry/datasets.js';
 import type { LossConfig } from '../registry/losses/loss.js';
 import type { OptimizerConfig } from '../registry/optimizers.js';
 
 // The registries own their sections' types; they are re-exported here, where the whole experiment is described.
-export type { BackendName, DataConfig, LossConfig, ModelConfig, OptimizerConfig };
+export type { BackendName, DataConfig, LossConfig, ModelConfig, ModelSection, OptimizerConfig };
 
 /**
  * A validated experiment with every default filled in, frozen: what the registries and the runner receive.
@@ -16,7 +17,7 @@ export interface ResolvedExperiment {
   readonly description?: string;
   readonly seed: number;
   readonly data: DataConfig;
-  readonly model: ModelConfig;
+  readonly model: ModelSection;
   readonly loss: LossConfig;
   readonly train: TrainConfig;
   readonly eval?: EvalConfig;
@@ -75,4 +76,34 @@ export interface SweepConfig {
 /** The experiment with train.max_steps replaced (`gx run --max-steps`, a sweep's); unchanged when undefined. */
 export function withMaxSteps(experiment: ResolvedExperiment, maxSteps: number | undefined): ResolvedExperiment {
   return maxSteps === undefined ? experiment : { ...experiment, train: { ...experiment.train, max_steps: maxSteps } };
+}
+
+/** An experiment whose model is settled (num_classes a number): what G and D are built from. */
+export interface SettledExperiment extends ResolvedExperiment {
+  readonly model: ModelConfig;
+}
+
+/**
+ * A run's recorded experiment (its experiment.yaml), which a run writes settled; `file` names it in the error for
+ * one that is not.
+ */
+export function recordedSettled(experiment: ResolvedExperiment, file: string): SettledExperiment {
+  const { num_classes } = experiment.model;
+  if (num_classes === 'auto') {
+    throw new GxError(
+      'RUN_RECORD',
+      `${file}: model.num_classes is auto, but a run records the number it trained with`,
+      'set model.num_classes in it to the number of classes the run was trained on',
+    );
+  }
+  return { ...experiment, model: { ...experiment.model, num_classes } };
+}
+
+/** The experiment with `num_classes: auto` settled to the classes of the training data (`dataClasses`). */
+export function withClasses(experiment: ResolvedExperiment, dataClasses: number): SettledExperiment {
+  const { num_classes } = experiment.model;
+  return {
+    ...experiment,
+    model: { ...experiment.model, num_classes: num_classes === 'auto' ? dataClasses : num_classes },
+  };
 }

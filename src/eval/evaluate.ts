@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { EvalConfig, ModelConfig, ResolvedExperiment } from '../config/experiment.js';
+import type { EvalConfig, ModelConfig, ResolvedExperiment, SettledExperiment } from '../config/experiment.js';
 import { cacheDir } from '../data/cache-dir.js';
 import type { ImageSet } from '../data/image-set.js';
 import { GxError } from '../errors.js';
@@ -75,7 +75,7 @@ async function referenceSet(experiment: ResolvedExperiment): Promise<{ train: Im
  * same for every run and user) and the reference statistics (cached: described once per data, network and size).
  */
 export async function prepareEvaluation(
-  experiment: ResolvedExperiment,
+  experiment: SettledExperiment,
   config: EvalConfig,
   log: (line: string) => void,
 ): Promise<Evaluation> {

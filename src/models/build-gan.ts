@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ResolvedExperiment } from '../config/experiment.js';
+import type { SettledExperiment } from '../config/experiment.js';
 import type { GanModels } from '../registry/architectures/architecture.js';
 import { architectures } from '../registry/architectures/index.js';
 import { losses } from '../registry/losses/index.js';
@@ -14,7 +14,7 @@ import type { Gan } from './gan.js';
  * `state.dropoutCalls`, so a checkpoint of the state carries them.
  */
 export function buildGan(
-  experiment: ResolvedExperiment,
+  experiment: SettledExperiment,
   imageShape: readonly [number, number, number],
   state: { dropoutCalls: number },
 ): Gan {

@@ -1,7 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeNative, selectBackend } from '../backend/select.js';
-import { type BackendName, type ResolvedExperiment, withMaxSteps } from '../config/experiment.js';
+import {
+  type BackendName,
+  type ResolvedExperiment,
+  type SettledExperiment,
+  withClasses,
+  withMaxSteps,
+} from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import type { ImageSet } from '../data/image-set.js';
 import { buildGan } from '../models/build-gan.js';
@@ -103,12 +109,14 @@ async function execute(
   options: RunOptions,
   previousTracking?: { store: string; runId?: string },
 ): Promise<RunResult> {
-  const experiment = withMaxSteps(asWritten, options.maxSteps);
-  const requestedBackend = options.backend ?? experiment.runtime.backend;
+  const asRun = withMaxSteps(asWritten, options.maxSteps);
+  const requestedBackend = options.backend ?? asRun.runtime.backend;
   const backend = await selectBackend(requestedBackend);
   const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
   if (requestedBackend === 'auto' && backend !== 'tensorflow') warn(`training on ${backend}: ${describeNative()}`);
-  const data = await loadTrainingData(experiment, true);
+  const data = await loadTrainingData(asRun, true);
+  // Recorded settled (experiment.yaml, params): the run says how many classes it trained with.
+  const experiment = withClasses(asRun, data.numClasses);
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
   let unlock: (() => Promise<void>) | undefined;
@@ -149,6 +157,7 @@ async function execute(
 }
 
 interface RunParts extends RunIdentity {
+  experiment: SettledExperiment;
   resumed: boolean;
   gan: Gan;
   state: TrainingState;

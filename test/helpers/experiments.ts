@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ResolvedExperiment, type SettledExperiment, withClasses } from '../../src/config/experiment.js';
 import { resolveExperiment } from '../../src/config/load.js';
 import type { RegistryEntry } from '../../src/registry/registry.js';
 import { tempDir } from './cli.js';
@@ -21,7 +22,12 @@ runtime: { backend: cpu }
 `;
 
 export function tinyExperiment(overrides: string[] = []) {
-  return resolveExperiment('tiny.yaml', tinyYaml, { overrides });
+  return onMnist(resolveExperiment('tiny.yaml', tinyYaml, { overrides }));
+}
+
+/** An experiment settled as a run on MNIST settles it: `num_classes: auto` becomes MNIST's 10 classes. */
+export function onMnist(experiment: ResolvedExperiment): SettledExperiment {
+  return withClasses(experiment, 10);
 }
 
 /**
@@ -41,7 +47,7 @@ export function tinyExperimentWith(
     const options = { type: loss.name, auxiliary: { weight: 1 }, ...loss.example };
     yaml = yaml.replace(/^loss: .*$/m, `loss: ${JSON.stringify(options)}`);
   }
-  return resolveExperiment('tiny.yaml', yaml, { overrides });
+  return onMnist(resolveExperiment('tiny.yaml', yaml, { overrides }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedExperiment } from '../../src/config/experiment.js';
+import type { SettledExperiment } from '../../src/config/experiment.js';
 import { cacheDir } from '../../src/data/cache-dir.js';
 import { firstExamples } from '../../src/data/image-set.js';
 import { buildGan } from '../../src/models/build-gan.js';
@@ -15,7 +15,7 @@ const mnist = await datasets.get('mnist').load({ type: 'mnist' }, 'train', { cac
  * Trains `experiment` in memory on the active backend; returns every step's metrics, and the tensors and the
  * backend's buffers (which kernels can leak out of tf.memory()'s sight) after each step.
  */
-export async function trainInMemory(experiment: ResolvedExperiment) {
+export async function trainInMemory(experiment: SettledExperiment) {
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [28, 28, 1], state);
   const metrics: StepMetrics[] = [];

@@ -7,13 +7,16 @@ import { selectBackend } from '../../src/backend/select.js';
 import { resolveExperiment } from '../../src/config/load.js';
 import { architectures } from '../../src/registry/architectures/index.js';
 import { repoRoot } from '../helpers/cli.js';
+import { onMnist } from '../helpers/experiments.js';
 import { seedParameters } from '../helpers/seed-parameters.js';
 
 await selectBackend('cpu');
 
 describe('architectures', () => {
   it('acgan-mnist has exactly the seed parameter counts and shapes', () => {
-    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/acgan-mnist.yaml'), 'utf8'));
+    const experiment = onMnist(
+      resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/acgan-mnist.yaml'), 'utf8')),
+    );
     const { generator, discriminator } = architectures
       .get('acgan-mnist')
       .create(experiment.model, { imageShape: [28, 28, 1], classHead: true, seed: 0 });
@@ -32,7 +35,9 @@ describe('architectures', () => {
   });
 
   it("acgan-mnist's initialisers are Keras 1's: glorot_uniform in G's Dense layers, a plain-normal glorot_normal in its convolutions", () => {
-    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/acgan-mnist.yaml'), 'utf8'));
+    const experiment = onMnist(
+      resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/acgan-mnist.yaml'), 'utf8')),
+    );
     const build = (initializer: string) =>
       architectures
         .get('acgan-mnist')
@@ -122,7 +127,9 @@ describe('architectures', () => {
   });
 
   it("dcgan's minibatch_std gives D's last stride one more channel: the batch's feature spread, averaged", () => {
-    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8'));
+    const experiment = onMnist(
+      resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8')),
+    );
     const { discriminator } = architectures
       .get('dcgan')
       .create({ ...experiment.model, minibatch_std: true }, { imageShape: [28, 28, 1], classHead: true, seed: 0 });
@@ -137,7 +144,9 @@ describe('architectures', () => {
   });
 
   it('the same seed gives the same weights, another seed others', () => {
-    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8'));
+    const experiment = onMnist(
+      resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8')),
+    );
     const build = (seed: number) =>
       architectures.get('dcgan').create(experiment.model, { imageShape: [28, 28, 1], classHead: true, seed });
     const weights = (seed: number) =>
@@ -149,9 +158,11 @@ describe('architectures', () => {
   });
 
   it('refuses a class head on an unconditional model', () => {
-    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8'), {
-      overrides: ['model.num_classes=0'],
-    });
+    const experiment = onMnist(
+      resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8'), {
+        overrides: ['model.num_classes=0'],
+      }),
+    );
     assert.throws(
       () => architectures.get('dcgan').create(experiment.model, { imageShape: [28, 28, 1], classHead: true, seed: 0 }),
       /loss.auxiliary needs a conditional model/,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ResolvedExperiment } from '../../src/config/experiment.js';
+import type { SettledExperiment } from '../../src/config/experiment.js';
 import { loadExperiment } from '../../src/config/load.js';
 import { sha256 } from '../../src/core/sha256.js';
 import { cacheDir } from '../../src/data/cache-dir.js';
@@ -17,7 +17,7 @@ import { train } from '../../src/runner/loop/trainer.js';
 import { initialState } from '../../src/runner/loop/training-state.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { repoRoot } from '../helpers/cli.js';
-import { tinyExperiment } from '../helpers/experiments.js';
+import { onMnist, tinyExperiment } from '../helpers/experiments.js';
 
 /**
  * Today's 28x28 models, fixed: the initial weights of the shipped experiments and their first steps' losses, to the
@@ -48,7 +48,7 @@ interface Steps {
 
 type Golden = Awaited<ReturnType<typeof golden>>;
 
-async function golden(experiment: ResolvedExperiment) {
+async function golden(experiment: SettledExperiment) {
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [28, 28, 1], state);
   const [generator, discriminator] = [weightsHash(gan.generator), weightsHash(gan.discriminator)];
@@ -77,8 +77,10 @@ function check(name: string, backend: 'tensorflow' | 'wasm', { weights: actual, 
 }
 
 const threeSteps = ['train.epochs=1', 'train.max_steps=3'];
-const shipped = (name: string, overrides: string[]) =>
-  loadExperiment(join(repoRoot, 'experiments', `${name}.yaml`), { overrides: [...threeSteps, ...overrides] });
+const shipped = async (name: string, overrides: string[]) =>
+  onMnist(
+    await loadExperiment(join(repoRoot, 'experiments', `${name}.yaml`), { overrides: [...threeSteps, ...overrides] }),
+  );
 
 /** Recorded from the code as it was before dcgan was generalised: the weights are the same on every backend. */
 const weights: Record<string, { generator: string; discriminator: string }> = {

@@ -10,6 +10,7 @@ import { architectures } from '../../src/registry/architectures/index.js';
 import { UpsampledConv2D } from '../../src/registry/architectures/upsampled-conv2d.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
+import { onMnist } from '../helpers/experiments.js';
 
 /** Largest difference between two tensors, relative to the largest magnitude of the second. */
 function relativeError(actual: tf.Tensor, expected: tf.Tensor): number {
@@ -53,7 +54,9 @@ describeOnEachBackend('UpsampledConv2D', () => {
   });
 
   it("the seed's generator is saved in stock layers (UpSampling2D, Conv2D) that tfjs loads and that draw the same images", async () => {
-    const experiment = resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/acgan-mnist.yaml'), 'utf8'));
+    const experiment = onMnist(
+      resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/acgan-mnist.yaml'), 'utf8')),
+    );
     const { generator } = architectures
       .get('acgan-mnist')
       .create(experiment.model, { imageShape: [28, 28, 1], classHead: true, seed: 0 });

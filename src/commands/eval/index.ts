@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { backendNames } from '../../backend/backend-names.js';
 import { selectBackend } from '../../backend/select.js';
 import { GxCommand } from '../../cli/gx-command.js';
-import type { EvalConfig } from '../../config/experiment.js';
+import { type EvalConfig, recordedSettled } from '../../config/experiment.js';
 import { loadExperiment } from '../../config/load.js';
 import { prepareEvaluation } from '../../eval/evaluate.js';
 import { loadLayersModel } from '../../models/model-files.js';
@@ -40,7 +40,8 @@ export default class Eval extends GxCommand {
     // Refused before anything loads: a misspelt name would otherwise measure nothing and print nothing.
     const metrics = chooseMetrics(flags.metrics.split(',').map((name) => name.trim()));
     await selectBackend(flags.backend);
-    const experiment = await loadExperiment(join(flags.run, 'experiment.yaml'));
+    const recorded = join(flags.run, 'experiment.yaml');
+    const experiment = recordedSettled(await loadExperiment(recorded), recorded);
     const config: EvalConfig = {
       enabled: true,
       every: 0,

@@ -7,6 +7,14 @@ import type { ModelOptions } from './model-options.js';
 export interface ModelConfig extends TypedOptions, ModelOptions {}
 
 /**
+ * model: as an experiment file holds it: num_classes may still be `auto`, which the training data settles
+ * (config/experiment.ts withClasses); what the architectures build from is a ModelConfig.
+ */
+export interface ModelSection extends TypedOptions, Omit<ModelOptions, 'num_classes'> {
+  readonly num_classes: number | 'auto';
+}
+
+/**
  * G maps [z] (or [z, label] when conditional) to NHWC images in [-1, 1]; D maps images to [score] (raw, any
  * loss applies) and, with a class head, [score, class logits].
  */

@@ -23,11 +23,10 @@ export const modelOptions: OptionsSchema<ModelOptions>['properties'] = {
     description: 'z ~ U[-1, 1] (the seed) or N(0, 1)',
   },
   num_classes: {
-    type: 'integer',
-    minimum: 0,
-    maximum: 1000,
-    default: 10,
-    description: 'Classes the generator is conditioned on (label embedding); 0 for an unconditional GAN',
+    anyOf: [{ type: 'integer', minimum: 0, maximum: 1000 }, { const: 'auto' }],
+    default: 'auto',
+    description:
+      'Classes the generator is conditioned on (label embedding); 0 for an unconditional GAN; auto: as many as the training data has (0 when it has no labels)',
   },
   conditioning: {
     enum: ['multiply', 'concatenate'],

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import type { EvalConfig, ResolvedExperiment } from '../../config/experiment.js';
+import type { EvalConfig, SettledExperiment } from '../../config/experiment.js';
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
 import { type Gan, sampler } from '../../models/gan.js';
 import { appendRecord } from '../run-folder/records.js';
 import type { Callback, RunContext } from './callback.js';
 
 export interface EvaluationOptions {
-  experiment: ResolvedExperiment;
+  experiment: SettledExperiment;
   config: EvalConfig;
   runDir: string;
   gan: Gan;

@@ -1,10 +1,13 @@
-import type { ResolvedExperiment } from '../../config/experiment.js';
+import type { ResolvedExperiment, SettledExperiment } from '../../config/experiment.js';
 import { cacheDir } from '../../data/cache-dir.js';
 import { firstExamples, type ImageSet } from '../../data/image-set.js';
 import { GxError } from '../../errors.js';
 import { datasets } from '../../registry/datasets.js';
 
-/** The experiment's training images (downloaded when allowed and missing), their labels checked against the model. */
+/**
+ * The experiment's training images (downloaded when allowed and missing), their labels checked against the model's
+ * classes (with num_classes: auto the model takes the data's, see withClasses).
+ */
 export async function loadTrainingData(experiment: ResolvedExperiment, download: boolean): Promise<ImageSet> {
   const dataset = datasets.get(experiment.data.type);
   const set = await dataset.load(experiment.data, 'train', { cacheDir: cacheDir(), download });
@@ -13,7 +16,7 @@ export async function loadTrainingData(experiment: ResolvedExperiment, download:
 }
 
 /** The experiment's test split, for the test losses of the seed's epoch table (downloaded when missing). */
-export async function loadTestData(experiment: ResolvedExperiment): Promise<ImageSet> {
+export async function loadTestData(experiment: SettledExperiment): Promise<ImageSet> {
   const set = await datasets
     .get(experiment.data.type)
     .load(experiment.data, 'test', { cacheDir: cacheDir(), download: true });
@@ -22,8 +25,8 @@ export async function loadTestData(experiment: ResolvedExperiment): Promise<Imag
 }
 
 /** A conditional model embeds each label: one past its classes would be read out of bounds, silently. */
-function checkLabels(set: ImageSet, classes: number): void {
-  if (classes === 0) return;
+function checkLabels(set: ImageSet, classes: number | 'auto'): void {
+  if (classes === 0 || classes === 'auto') return;
   const at = set.labels.findIndex((label) => label >= classes);
   if (at < 0) return;
   throw new GxError(

@@ -1,5 +1,5 @@
 import { selectBackend } from '../../backend/select.js';
-import type { BackendName, ResolvedExperiment } from '../../config/experiment.js';
+import { type BackendName, type ResolvedExperiment, withClasses } from '../../config/experiment.js';
 import { buildGan } from '../../models/build-gan.js';
 import { loadTrainingData } from '../loop/training-data.js';
 
@@ -8,7 +8,8 @@ export async function describeModels(experiment: ResolvedExperiment, backend?: B
   await selectBackend(backend ?? experiment.runtime.backend);
   // A dry run downloads nothing: it only needs the images' shape.
   const data = await loadTrainingData(experiment, false);
-  const gan = buildGan(experiment, [data.height, data.width, data.channels], { dropoutCalls: 0 });
+  const shape = [data.height, data.width, data.channels] as const;
+  const gan = buildGan(withClasses(experiment, data.numClasses), shape, { dropoutCalls: 0 });
   const describe = (model: typeof gan.generator) => {
     const lines: string[] = [];
     model.summary(100, undefined, (line: string) => lines.push(line));
