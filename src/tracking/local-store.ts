@@ -7,12 +7,11 @@ import { parse, stringify } from 'yaml';
 import { writeFileAtomic } from '../atomic-files.js';
 import { GxError } from '../errors.js';
 import { assertMlflowKey } from '../mlflow-names.js';
+import { STATUS_CODES } from './run-status.js';
 import { LOGGED_IMAGES_TAG, stepImageFiles } from './step-images.js';
-import type { MetricPoint, RunStatus, Tracker } from './tracker.js';
+import type { MetricPoint, Tracker } from './tracker.js';
 import { EXPERIMENT_KIND_TAG } from './ui-links.js';
 
-/** MLflow's run status codes in meta.yaml (mlflow.entities.RunStatus). */
-const STATUS_CODES: Record<RunStatus, number> = { RUNNING: 1, FINISHED: 3, FAILED: 4, KILLED: 5 };
 /** MLflow's SourceType.LOCAL. */
 const SOURCE_LOCAL = 4;
 
