@@ -50,7 +50,7 @@ export async function experimentIdFor(root: string, name: string): Promise<strin
   });
 }
 
-export async function experimentIds(root: string): Promise<string[]> {
+async function experimentIds(root: string): Promise<string[]> {
   return (await readdir(root)).filter((entry) => /^\d+$/.test(entry));
 }
 
@@ -59,7 +59,7 @@ export async function experimentIds(root: string): Promise<string[]> {
  * keeps a deleted experiment's folder until it is purged).
  */
 export async function findExperimentId(root: string, name: string): Promise<string | undefined> {
-  const id = await findExperiment(root, name).catch(() => undefined);
+  const id = await findExperiment(root, name).catch(() => undefined); // a store not made yet has none
   return id !== undefined && (await experimentMeta(root, id))?.lifecycle_stage !== 'deleted' ? id : undefined;
 }
 
