@@ -94,6 +94,7 @@ function rejectedFile(outbox: Outbox): string {
   return join(outbox.folder, REJECTED_FILE);
 }
 
+/** The tracker of a journaled server run: each call journals a record, which the background delivery sends. */
 async function serverTracker(
   outbox: Outbox,
   uri: string,
