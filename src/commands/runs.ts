@@ -2,7 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
 import { formatTable } from '../cli/table.js';
 import { trackingStore } from '../tracking/open.js';
-import { listRuns, type RunSummary } from '../tracking/run-list.js';
+import { readStore } from '../tracking/open-store-reader.js';
+import type { RunSummary } from '../tracking/store-reader.js';
 
 /** Shown when no param differs between the runs listed. */
 const DEFAULT_PARAMS = ['model.type', 'loss.type', 'train.optimizer.g.lr'];
@@ -27,7 +28,12 @@ export default class Runs extends GxCommand {
 
   async run(): Promise<RunSummary[]> {
     const { args, flags } = await this.parse(Runs);
-    const runs = await listRuns(trackingStore({ uri: flags['tracking-uri'] }), args.experiment, flags.limit);
+    const store = trackingStore({ uri: flags['tracking-uri'] });
+    const stored = await readStore(store, (reader) =>
+      reader.listRuns({ experiment: args.experiment, limit: flags.limit }),
+    );
+    // What --json prints: the run, not where the store keeps it.
+    const runs = stored.map(({ experimentId, artifactUri, ...run }): RunSummary => run);
     const params = keyParams(runs);
     const metrics = headlineMetrics(runs);
     const rows = runs.map((run) => [

@@ -4,7 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
 import { GxError } from '../errors.js';
 import { trackingStore } from '../tracking/open.js';
-import { experimentIdOf } from '../tracking/run-list.js';
+import { readStore } from '../tracking/open-store-reader.js';
 import { runsTableUrl } from '../tracking/ui-links.js';
 
 export default class Ui extends GxCommand {
@@ -27,8 +27,10 @@ export default class Ui extends GxCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Ui);
     const store = trackingStore({ uri: flags['tracking-uri'] });
-    const page = async (root: string) =>
-      args.experiment === undefined ? root : runsTableUrl(root, await experimentIdOf(store, args.experiment));
+    const page = async (root: string, experiment = args.experiment) =>
+      experiment === undefined
+        ? root
+        : runsTableUrl(root, await readStore(store, (reader) => reader.experimentId(experiment)));
     if (store.kind === 'server') {
       this.log(`the MLflow UI is the server's own: ${await page(store.uri)}`);
       return;

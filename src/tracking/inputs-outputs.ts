@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { tagList } from './log-batch.js';
-import type { CallOptions, MlflowHttp } from './mlflow-http.js';
+import type { MlflowHttp } from './mlflow-http.js';
+import type { CallOptions } from './mlflow-retry.js';
 import type { Operation, ServerRun } from './outbox.js';
 
 /** MLflow's LoggedModelStatus.LOGGED_MODEL_READY (service.proto). */

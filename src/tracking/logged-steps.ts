@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonLines } from '../core/jsonl.js';
 import { recordedStore } from './open.js';
+import type { Operation } from './outbox.js';
 
 /**
  * Per metric, the last step a run's tracking record already holds. MLflow keeps every value logged, so a resumed run,
@@ -19,13 +21,10 @@ export async function loggedSteps(
   const store = recordedStore(recorded.store);
   if (store.kind === 'none') return last;
   if (store.kind === 'server') {
-    for (const line of (await readOrEmpty(join(runDir, 'mlflow', 'outbox.jsonl'))).split('\n')) {
-      try {
-        const operation = JSON.parse(line);
-        if (operation.op === 'metrics') for (const point of operation.points) saw(point.key, point.step);
-      } catch {
-        // a line a crash cut short: the outbox never sends it either
-      }
+    // A line a crash cut short is skipped: the outbox never sends it either.
+    for (const record of await readJsonLines(join(runDir, 'mlflow', 'outbox.jsonl'))) {
+      const operation = record as Operation | null;
+      if (operation?.op === 'metrics') for (const point of operation.points) saw(point.key, point.step);
     }
     return last;
   }

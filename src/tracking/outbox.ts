@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseJsonLines } from '../core/jsonl.js';
 import type { DatasetInput, MetricPoint, ModelOutput, RunStatus } from './tracker.js';
 
 /** What a server run is told, in order. */
@@ -56,23 +57,18 @@ export class Outbox {
   static open(folder: string): Outbox {
     mkdirSync(folder, { recursive: true });
     const outbox = new Outbox(folder);
-    const lines = (() => {
+    const text = (() => {
       try {
-        return readFileSync(join(folder, FILE), 'utf8').split('\n');
+        return readFileSync(join(folder, FILE), 'utf8');
       } catch {
-        return [];
+        return '';
       }
     })();
     const acked = new Set<number>();
     const written: { seq: number; operation: Operation }[] = [];
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      let record: { seq?: number; ack?: number; server?: ServerRun } & Partial<Operation>;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        continue; // a line cut short by a crash: its operation was never acknowledged and is written again
-      }
+    // A line cut short by a crash is skipped: its operation was never acknowledged and is written again.
+    for (const line of parseJsonLines(text)) {
+      const record = line as { seq?: number; ack?: number; server?: ServerRun } & Partial<Operation>;
       if (record.ack !== undefined) {
         acked.add(record.ack);
         if (record.server) outbox.server = record.server;

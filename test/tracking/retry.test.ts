@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffSeconds, MlflowError, retryPolicyFromEnv } from '../../src/tracking/mlflow-http.js';
+import { MlflowError } from '../../src/tracking/mlflow-error.js';
+import { backoffSeconds, retryPolicyFromEnv } from '../../src/tracking/mlflow-retry.js';
 
 describe("retries as MLflow's Python client does them", () => {
   it('reads its variables, with its defaults', () => {
