@@ -84,7 +84,12 @@ function branchesOf(schema: JsonSchema, value: Record<string, unknown>): JsonSch
 
 function typedValue(text: string, schema: JsonSchema): unknown {
   const alternatives = [schema, ...((schema.anyOf as JsonSchema[] | undefined) ?? [])];
-  const types = new Set<string>(alternatives.flatMap((alternative) => [alternative.type ?? []].flat() as string[]));
+  // JavaScript's typeof says number for JSON Schema's integer too.
+  const types = new Set<string>(
+    alternatives.flatMap((alternative) =>
+      ([alternative.type ?? []].flat() as string[]).map((type) => (type === 'integer' ? 'number' : type)),
+    ),
+  );
   for (const allowed of (schema.enum as unknown[] | undefined) ?? []) types.add(typeof allowed);
   if (types.size === 1 && types.has('string')) return text;
   if (types.has('array')) {

@@ -5,7 +5,8 @@ import { mlflowKeyProblem } from '../mlflow-names.js';
 import { experimentSchema, tagKeySchema } from './schema.js';
 import { dotted, type KeyPath, type Problem } from './yaml-source.js';
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true });
+// allowUnionTypes: model.num_classes is a number or auto.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, allowUnionTypes: true });
 const validator = ajv.compile(experimentSchema);
 
 /** Validates `data` in place, filling in defaults; returns every problem at once, worded for people. */
@@ -29,6 +30,8 @@ function describe(error: ErrorObject): Problem[] {
   const got = `got ${show(error.data)}`;
   if (error.keyword === 'propertyNames') return []; // said by the error of the key itself, below
   if (error.propertyName !== undefined) return [keyProblem(error, path, where)];
+  const numberOrWord = (error.keyword === 'type' || error.keyword === 'pattern') && numberOrWordOf(error.parentSchema);
+  if (numberOrWord) return [{ path, message: `${where} must be ${numberOrWord}, ${got}` }];
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
@@ -76,6 +79,16 @@ function describe(error: ErrorObject): Problem[] {
     default:
       return [{ path, message: `${where} ${error.message ?? 'is invalid'}, ${got}` }];
   }
+}
+
+/**
+ * What a value that is a number or one word (model.num_classes: 10 or auto) must be, said once for both ways to miss
+ * it (the wrong type, another word); undefined for other schemas.
+ */
+function numberOrWordOf(schema: JsonSchema | undefined): string | undefined {
+  const word = /^\^(\w+)\$$/.exec(String(schema?.pattern))?.[1];
+  if (!schema || !word || !Array.isArray(schema.type) || !schema.type.includes('integer')) return undefined;
+  return `a whole number from ${String(schema.minimum)} to ${String(schema.maximum)}, or ${word}`;
 }
 
 /** A key that the schema's propertyNames refuses, reported at the key. */

@@ -31,7 +31,8 @@ const fakeScores = () => ({ real: tf.tensor1d([0.5, -1, 2]), fake: tf.tensor1d([
 /** What creating an entry with its defaults and example options must give, by registry kind. */
 const creates: Record<string, (entry: RegistryEntry, options: Options) => void> = {
   architecture: (entry, options) => {
-    const model = { ...defaultsOf(modelOptions), ...options, type: entry.name };
+    // num_classes' default (auto) settled as a run on MNIST settles it.
+    const model = { ...defaultsOf(modelOptions), num_classes: 10, ...options, type: entry.name };
     const built = architectures.get(entry.name).create(model as never, {
       imageShape: [28, 28, 1],
       classHead: true,

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { resolveExperiment } from '../../src/config/load.js';
 import { gx, tempDir } from '../helpers/cli.js';
+import { tinyExperiment, tinyYaml } from '../helpers/experiments.js';
 import { tinyDataset } from '../helpers/idx.js';
 
 /** A 16x16 IDX dataset of 3 classes and an experiment on it, whose model section is `model` (YAML flow text). */
@@ -36,6 +38,25 @@ function recordedModel(dir: string): Record<string, unknown> {
 }
 
 describe('model.num_classes', () => {
+  it('is a whole number or auto, said in one line either way', () => {
+    for (const [value, shown] of [
+      ['autox', '"autox"'],
+      ['2.5', '2.5'],
+    ]) {
+      assert.throws(
+        () => tinyExperiment([`model.num_classes=${value}`]),
+        new RegExp(
+          `model\\.num_classes must be a whole number from 0 to 1000, or auto, got ${shown.replace('.', '\\.')}`,
+        ),
+      );
+    }
+    assert.equal(
+      resolveExperiment('x.yaml', tinyYaml, { overrides: ['model.num_classes=auto'] }).model.num_classes,
+      'auto',
+    );
+    assert.equal(tinyExperiment(['model.num_classes=3']).model.num_classes, 3);
+  });
+
   it('auto (the default) takes the classes of the training data; the run records the number', () => {
     const dir = experimentOn3Classes('{ type: dcgan, latent_size: 8, width: 2 }');
     const result = gx(['run', 'three.yaml'], { cwd: dir });

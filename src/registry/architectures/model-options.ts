@@ -23,7 +23,11 @@ export const modelOptions: OptionsSchema<ModelOptions>['properties'] = {
     description: 'z ~ U[-1, 1] (the seed) or N(0, 1)',
   },
   num_classes: {
-    anyOf: [{ type: 'integer', minimum: 0, maximum: 1000 }, { const: 'auto' }],
+    // A number, or the string auto (minimum and maximum apply to numbers only, pattern to strings only).
+    type: ['integer', 'string'],
+    minimum: 0,
+    maximum: 1000,
+    pattern: '^auto$',
     default: 'auto',
     description:
       'Classes the generator is conditioned on (label embedding); 0 for an unconditional GAN; auto: as many as the training data has (0 when it has no labels)',
