@@ -1,6 +1,7 @@
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { GxError } from '../errors.js';
+import { fileKind } from './file-kind.js';
 
 export interface InputFileOptions {
   /** The most bytes the file may hold. */
@@ -54,7 +55,7 @@ export async function openRegularFile(
   await handle.close();
   throw new GxError(
     `${options.codePrefix}_NOT_A_FILE`,
-    `${path} is ${kind(stats)}, not a regular file: it cannot be ${options.what}`,
+    `${path} is ${fileKind(stats)}, not a regular file: it cannot be ${options.what}`,
     options.hint,
   );
 }
@@ -71,13 +72,4 @@ export async function readUpTo(handle: FileHandle, count: number, position = 0):
     total += bytesRead;
   }
   return Buffer.concat(chunks, total);
-}
-
-function kind(stats: Stats): string {
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (stats.isSocket()) return 'a socket';
-  return 'a special file';
 }
