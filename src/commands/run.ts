@@ -67,7 +67,8 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       progress: !this.jsonEnabled(),
     };
 
-    if (flags.resume) return this.report(await resumeRun(flags.resume, withStop(options)));
+    if (flags.resume)
+      return resumeRun(flags.resume, withStop(options)).then((result) => this.report(result), stoppedEarly);
     const experiment = await loadExperiment(args.file as string, { overrides: flags.set });
     if (flags['dry-run']) {
       const models = await describeModels(experiment, options.backend);
@@ -87,7 +88,7 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       'train.max_steps',
     ];
     options.runName = experiment.tracking.run_name ?? runName(experiment.name, changedSettings(asFiled, ran, paths));
-    return this.report(await runExperiment(experiment, withStop(options)));
+    return runExperiment(experiment, withStop(options)).then((result) => this.report(result), stoppedEarly);
   }
 
   private report<T extends RunResult>(result: T): T {
@@ -110,10 +111,22 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
   }
 }
 
+/** The signal that asked the run to stop, if one did: its exit code when the run stops before training. */
+let stoppedBy: NodeJS.Signals | undefined;
+
 /** Ctrl-C (or SIGTERM) asks the loop to stop after the current step; a second Ctrl-C quits at once. */
 function withStop(options: RunOptions): RunOptions {
-  const stop = stopOnSignal((signal) =>
-    process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (again to quit at once)\n`),
-  );
+  const stop = stopOnSignal((signal) => {
+    stoppedBy = signal;
+    process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (again to quit at once)\n`);
+  });
   return { ...options, shouldStop: () => stop.aborted, stop };
+}
+
+/** A run stopped before it trained (while its data loaded) exits as a signal would: 130 for SIGINT, 143 for SIGTERM. */
+function stoppedEarly(error: unknown): { stopped: true } {
+  if (!(error instanceof GxError && error.code === 'STOPPED')) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = stoppedBy === 'SIGTERM' ? 143 : 130;
+  return { stopped: true };
 }

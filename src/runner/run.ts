@@ -4,6 +4,7 @@ import { describeNative, selectBackend } from '../backend/select.js';
 import { type BackendName, type ResolvedExperiment, withMaxSteps } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import type { ImageSet } from '../data/image-set.js';
+import { GxError } from '../errors.js';
 import { buildGan } from '../models/build-gan.js';
 import type { Gan } from '../models/gan.js';
 import { describeSystemError } from '../system-errors.js';
@@ -109,6 +110,8 @@ async function execute(
   const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
   if (requestedBackend === 'auto' && backend !== 'tensorflow') warn(`training on ${backend}: ${describeNative()}`);
   const data = await loadTrainingData(experiment, true);
+  // A stop asked for while the backend or the data loaded (a signal is only read between awaits) ends it here.
+  if (options.stop?.aborted) throw new GxError('STOPPED', 'stopped before training began: nothing was trained');
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
   let unlock: (() => Promise<void>) | undefined;
