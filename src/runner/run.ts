@@ -47,6 +47,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Checked between steps: true stops the run cleanly, with a checkpoint to resume from. */
   shouldStop?: () => boolean;
+  /** Checked as the run ends: true (a second Ctrl-C) skips the final grids and evaluation, never the checkpoint. */
+  shouldHurry?: () => boolean;
   /** Where to say what happens to the tracking record (server away, back, kept on disk); default stderr. */
   warn?: (line: string) => void;
   /** Aborted when the user asks to stop: gx stops waiting for the tracking server to create the run. */
@@ -214,7 +216,8 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
   ];
   restoreCallbackStates(callbacks, parts.callbackStates, warn);
   const stopRequested = () => options.shouldStop?.() ?? false;
-  const context = runContext({ state, callbacks, sink: log, stopRequested });
+  const hurryRequested = () => options.shouldHurry?.() ?? false;
+  const context = runContext({ state, callbacks, sink: log, stopRequested, hurryRequested });
   try {
     const shuffle = experiment.data.shuffle !== false;
     await train({ gan, data, model, train: trainConfig, seed, shuffle }, context, callbacks);

@@ -13,7 +13,7 @@ export type TrialReply = { result: RunResult } | { error: { code?: string; messa
 
 /**
  * A sweep's trial in a process of its own (forked by sweep.ts with structured-clone IPC, so the experiment arrives
- * as data: no YAML, no --set). A crash or a diverged run fails this trial, not the sweep. Like `gx run`, the first
+ * as data: no YAML, no --set). A crash or a diverged run fails this trial, not the sweep. The first
  * SIGINT stops after the current step with a checkpoint (exit 130), a second quits at once.
  */
 process.once('message', async (request: TrialRequest) => {
