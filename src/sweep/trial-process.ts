@@ -34,7 +34,9 @@ process.once('message', async (request: TrialRequest) => {
   } catch (thrown) {
     const error = describeSystemError(thrown) ?? (thrown as Error);
     process.stderr.write(`gx: ${error.message}\n`);
-    reply({ error: { code: error instanceof GxError ? error.code : undefined, message: error.message } }, 1);
+    const code = error instanceof GxError ? error.code : undefined;
+    // Stopped while its data loaded: stopped, as the sweep asked, with nothing to keep.
+    reply({ error: { code, message: error.message } }, code === 'STOPPED' ? 130 : 1);
   }
 });
 
