@@ -112,7 +112,9 @@ async function execute(
   const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
   if (requestedBackend === 'auto' && backend !== 'tensorflow') warn(`training on ${backend}: ${describeNative()}`);
   const data = await loadTrainingData(experiment, true);
-  // A stop asked for while the backend or the data loaded (a signal is only read between awaits) ends it here.
+  // A stop asked for while the backend or the data loaded ends it here. A signal is read only when the event loop
+  // turns, and decoding the data does not let it: one turn first.
+  await new Promise((resolve) => setImmediate(resolve));
   if (options.stop?.aborted) throw new GxError('STOPPED', 'stopped before training began: nothing was trained');
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [data.height, data.width, data.channels], state);
