@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { appendFile, link, lstat, open, rename, rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileKind } from './core/file-kind.js';
+import { GxError } from './errors.js';
 
 /**
  * Writes a file so that a crash (kill -9, a power cut) leaves the old content or the new, never a mix or nothing:
@@ -18,9 +20,45 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, s
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw naming(error, path, temporary);
   }
   await syncFolder(dirname(path));
+}
+
+/**
+ * Writes a file the user named (-o) whole or not at all, only to a new path or, when `replace`, over a regular file:
+ * a device, a FIFO, a symlink or a folder is refused, never replaced by a regular file.
+ */
+export async function writeOutputFile(path: string, data: string | Uint8Array, replace: boolean): Promise<void> {
+  const found = await lstat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (found && !found.isFile() && !found.isDirectory()) {
+    throw new GxError(
+      'OUTPUT_NOT_A_FILE',
+      `${path} is ${fileKind(found)}: gx writes only to a regular file or a new path`,
+      'give another -o',
+    );
+  }
+  if (found && !replace) throw outputExists(path);
+  const temporary = `${join(dirname(path), `.${basename(path)}`)}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFileDurably(temporary, data);
+    // A link fails when the name exists (made meanwhile), where a rename would replace it.
+    if (replace) await rename(temporary, path);
+    else await link(temporary, path);
+    await syncFolder(dirname(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw outputExists(path);
+    throw naming(error, path, temporary);
+  } finally {
+    await rm(temporary, { force: true }).catch(() => {});
+  }
+}
+
+function outputExists(path: string): GxError {
+  return new GxError('OUTPUT_EXISTS', `${path} already exists`, 'give another -o, or --force to overwrite it');
 }
 
 /** Writes a file and flushes it to the disk before returning (for files in a folder not yet in place). */
@@ -77,10 +115,14 @@ export async function appendAllOrNothing(path: string, text: string): Promise<vo
   }
 }
 
-/** A write to an open file fails without the file's name (ENOSPC, EIO): the error gets it, for its message. */
-function naming(error: unknown, path: string): unknown {
-  const system = error as NodeJS.ErrnoException;
-  if (typeof system?.code === 'string' && system.path === undefined) system.path = path;
+/**
+ * A write to an open file fails without the file's name (ENOSPC, EIO), and one to gx's temporary name names that:
+ * the error gets the name the user knows, for its message.
+ */
+function naming(error: unknown, path: string, temporary?: string): unknown {
+  const system = error as NodeJS.ErrnoException & { dest?: string };
+  if (typeof system?.code !== 'string') return error;
+  if (system.path === undefined || system.path === temporary) [system.path, system.dest] = [path, undefined];
   return error;
 }
 

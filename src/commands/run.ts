@@ -6,7 +6,7 @@ import { withMaxSteps } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import { changedSettings, runName } from '../config/settings.js';
 import { shareable } from '../config/shareable.js';
-import { stopOnSignal } from '../core/stop-on-signal.js';
+import { stopInSteps } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
 import { describeModels } from '../runner/progress/describe-models.js';
 import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
@@ -18,7 +18,7 @@ export default class Run extends GxCommand {
   static override description =
     `Trains on the best backend available (native TensorFlow, GPU first, when installed; else the fastest pure-JS backend that trains) and writes a run folder under ./runs (or $GX_RUNS_DIR): the resolved experiment, history.jsonl (every step's metrics), sample grids in samples/ (train.sample_every epochs, train.sample_every_steps steps, and at the end) and evolution.gif animating them, checkpoint/ (G, D, both optimizers, the step and the random state) and model/ (the final generator in the TensorFlow.js layers format, for tf.loadLayersModel).
 
-Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <run>\` continues exactly where it stopped.`;
+Ctrl-C stops after the current step and saves a checkpoint (a second Ctrl-C skips the final grids and evaluation); \`gx run --resume <run>\` continues exactly where it stopped.`;
   static override examples = [
     '<%= config.bin %> run experiments/quickstart.yaml',
     '<%= config.bin %> run experiments/acgan-mnist.yaml --dry-run',
@@ -67,7 +67,8 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       progress: !this.jsonEnabled(),
     };
 
-    if (flags.resume) return this.report(await resumeRun(flags.resume, withStop(options)));
+    if (flags.resume)
+      return resumeRun(flags.resume, withStop(options)).then((result) => this.report(result), stoppedEarly);
     const experiment = await loadExperiment(args.file as string, { overrides: flags.set });
     if (flags['dry-run']) {
       const models = await describeModels(experiment, options.backend);
@@ -87,7 +88,7 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
       'train.max_steps',
     ];
     options.runName = experiment.tracking.run_name ?? runName(experiment.name, changedSettings(asFiled, ran, paths));
-    return this.report(await runExperiment(experiment, withStop(options)));
+    return runExperiment(experiment, withStop(options)).then((result) => this.report(result), stoppedEarly);
   }
 
   private report<T extends RunResult>(result: T): T {
@@ -110,10 +111,31 @@ Ctrl-C stops after the current step and saves a checkpoint; \`gx run --resume <r
   }
 }
 
-/** Ctrl-C (or SIGTERM) asks the loop to stop after the current step; a second Ctrl-C quits at once. */
+/** The signal that asked the run to stop, if one did: its exit code when the run stops before training. */
+let stoppedBy: NodeJS.Signals | undefined;
+
+/**
+ * Ctrl-C (or SIGTERM) asks the loop to stop after the current step; a second one to end the run fast (its checkpoint
+ * and record kept, so that it can be resumed); a third quits at once.
+ */
 function withStop(options: RunOptions): RunOptions {
-  const stop = stopOnSignal((signal) =>
-    process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (again to quit at once)\n`),
+  const { stop, hurry } = stopInSteps(
+    (signal) => {
+      stoppedBy = signal;
+      process.stderr.write(`\n${signal}: stopping after this step and saving a checkpoint (again to hurry)\n`);
+    },
+    (signal) =>
+      process.stderr.write(
+        `\n${signal} again: skipping the final grids and evaluation; saving the checkpoint and ending the run (a third time quits at once, leaving the run unfinished)\n`,
+      ),
   );
-  return { ...options, shouldStop: () => stop.aborted, stop };
+  return { ...options, shouldStop: () => stop.aborted, shouldHurry: () => hurry.aborted, stop };
+}
+
+/** A run stopped before it trained (while its data loaded) exits as a signal would: 130 for SIGINT, 143 for SIGTERM. */
+function stoppedEarly(error: unknown): { stopped: true } {
+  if (!(error instanceof GxError && error.code === 'STOPPED')) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = stoppedBy === 'SIGTERM' ? 143 : 130;
+  return { stopped: true };
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { link, realpath, rename, rm } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Flags } from '@oclif/core';
-import { writeFileDurably } from '../atomic-files.js';
+import { writeOutputFile } from '../atomic-files.js';
 import { backendNames } from '../backend/backend-names.js';
 import { selectBackend } from '../backend/select.js';
 import { GxCommand } from '../cli/gx-command.js';
@@ -63,7 +62,7 @@ export default class Sample extends GxCommand {
     const grid = sampleGrid(generator, latent);
     disposeLatent(latent);
     const png = await encodePng(grid);
-    await writePng(flags.output, png, flags.force);
+    await writeOutputFile(flags.output, png, flags.force);
     this.log(`${flags.output}: ${flags.count} images`);
   }
 }
@@ -87,24 +86,4 @@ async function checkOutput(output: string, run: string, force: boolean): Promise
   );
   if (exists && !force)
     throw new GxError('OUTPUT_EXISTS', `${output} already exists`, 'give another -o, or --force to overwrite it');
-}
-
-/** Written whole under a temporary name, then moved in place: never half a PNG, never over a file without --force. */
-async function writePng(output: string, png: Uint8Array, force: boolean): Promise<void> {
-  const temporary = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFileDurably(temporary, png);
-    // A link fails when the name exists (created meanwhile), where a rename would replace it.
-    if (force) await rename(temporary, output);
-    else await link(temporary, output);
-  } catch (error) {
-    const system = error as NodeJS.ErrnoException & { dest?: string };
-    if (system.code === 'EEXIST')
-      throw new GxError('OUTPUT_EXISTS', `${output} already exists`, 'give another -o, or --force to overwrite it');
-    // The temporary name means nothing to the user: the error is about the output.
-    if (system.path === temporary) [system.path, system.dest] = [output, undefined];
-    throw error;
-  } finally {
-    await rm(temporary, { force: true }).catch(() => {});
-  }
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readInputFile } from '../core/input-file.js';
 import { ConfigError, GxError } from '../errors.js';
 import type { ResolvedExperiment } from './experiment.js';
 import { applyOverride, parseOverride } from './overrides.js';
@@ -7,6 +7,8 @@ import { dotted, parseYamlSource } from './yaml-source.js';
 
 /** An experiment is a few kilobytes; a file much larger is a mistake, or an attempt to exhaust the machine. */
 const MAX_BYTES = 1_000_000;
+const INPUT_HINT = 'an experiment is a few kilobytes of YAML in a regular file: is it the right path?';
+const TOO_LARGE_HINT = 'an experiment is a few kilobytes of YAML: is it the right file?';
 
 export interface LoadOptions {
   /** `path=value` expressions, applied in order after the file is read and before it is validated. */
@@ -17,8 +19,7 @@ export interface LoadOptions {
 export async function loadExperiment(file: string, options: LoadOptions = {}): Promise<ResolvedExperiment> {
   let text: string;
   try {
-    checkSize(file, (await stat(file)).size);
-    text = await readFile(file, 'utf8');
+    text = (await readExperimentFile(file)).toString('utf8');
   } catch (error) {
     if (error instanceof GxError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
@@ -53,12 +54,22 @@ export function resolveExperiment(file: string, text: string, options: LoadOptio
   return deepFreeze(data) as ResolvedExperiment;
 }
 
+/** The file's bytes, at most MAX_BYTES of them whatever the file is (a device, a FIFO): the rest is refused. */
+export function readExperimentFile(file: string): Promise<Buffer> {
+  return readInputFile(file, {
+    limit: MAX_BYTES,
+    what: 'an experiment file',
+    hint: INPUT_HINT,
+    codePrefix: 'CONFIG',
+  });
+}
+
 function checkSize(file: string, bytes: number): void {
   if (bytes <= MAX_BYTES) return;
   throw new GxError(
     'CONFIG_TOO_LARGE',
     `${file}: ${(bytes / 1e6).toFixed(1)} MB is too large for an experiment file (at most 1 MB)`,
-    'an experiment is a few kilobytes of YAML: is it the right file?',
+    TOO_LARGE_HINT,
   );
 }
 

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { GxError } from '../errors.js';
 import type { DatasetSpec, Split } from './catalog.js';
 import { IDX_IMAGES, IDX_LABELS, parseIdx } from './idx.js';
+import { readIdxFile } from './idx-file.js';
 import { type DataSources, type LocatedFile, locateFile } from './sources.js';
 
 /** One split of an image dataset in memory, as the IDX files hold it: uint8 pixels (NHWC) and uint8 labels. */
@@ -30,8 +30,9 @@ export async function loadSplit(spec: DatasetSpec, split: Split, sources: DataSo
 export async function loadIdxFiles(imagesPath: string, labelsPath: string): Promise<ImageSet> {
   const read = async (path: string): Promise<LocatedFile> => {
     try {
-      return { path, origin: 'path', checksum: 'unknown', bytes: new Uint8Array(await readFile(path)) };
+      return { path, origin: 'path', checksum: 'unknown', bytes: await readIdxFile(path) };
     } catch (error) {
+      if (error instanceof GxError) throw error;
       throw new GxError('DATA_NOT_FOUND', `${path}: ${(error as Error).message}`, 'check data.images and data.labels');
     }
   };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -9,6 +9,7 @@ import { EnvHttpProxyAgent, fetch } from 'undici';
 import { sha256 } from '../core/sha256.js';
 import { GxError } from '../errors.js';
 import type { DatasetSpec, FileSpec } from './catalog.js';
+import { readIdxFile } from './idx-file.js';
 
 /** Where a dataset's files may be, in the order they are tried. */
 export interface DataSources {
@@ -80,7 +81,7 @@ export function cacheFolder(spec: DatasetSpec, sources: Pick<DataSources, 'cache
 
 /** Reads a file and checks it against the published SHA-256 of its form (gzip or raw). */
 async function checked(path: string, origin: Origin, file: FileSpec): Promise<LocatedFile> {
-  const bytes = new Uint8Array(await readFile(path));
+  const bytes = await readIdxFile(path);
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
   const expected = gzipped ? file.sha256.gz : file.sha256.raw;
   if (expected === undefined) return { path, origin, bytes, checksum: 'unknown' };

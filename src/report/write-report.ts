@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../atomic-files.js';
+import { writeOutputFile } from '../atomic-files.js';
 import { metricChart, runColour } from './charts.js';
 import { reportHtml } from './html.js';
 import { CHARTED_METRICS, type Report } from './report-run.js';
@@ -17,7 +17,7 @@ export async function renderReport(report: Report): Promise<string> {
   );
 }
 
-/** Writes the report's page to `file` (whole or not at all). */
+/** Writes the report's page to `file` (whole or not at all), over a regular file or at a new path, nothing else. */
 export async function writeReport(report: Report, file: string): Promise<void> {
-  await writeFileAtomic(file, await renderReport(report));
+  await writeOutputFile(file, await renderReport(report), true);
 }

@@ -10,6 +10,7 @@ import {
 } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
 import type { ImageSet } from '../data/image-set.js';
+import { GxError } from '../errors.js';
 import { buildGan } from '../models/build-gan.js';
 import type { Gan } from '../models/gan.js';
 import { describeSystemError } from '../system-errors.js';
@@ -52,6 +53,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Checked between steps: true stops the run cleanly, with a checkpoint to resume from. */
   shouldStop?: () => boolean;
+  /** Checked as the run ends: true (a second Ctrl-C) skips the final grids and evaluation, never the checkpoint. */
+  shouldHurry?: () => boolean;
   /** Where to say what happens to the tracking record (server away, back, kept on disk); default stderr. */
   warn?: (line: string) => void;
   /** Aborted when the user asks to stop: gx stops waiting for the tracking server to create the run. */
@@ -115,6 +118,10 @@ async function execute(
   const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
   if (requestedBackend === 'auto' && backend !== 'tensorflow') warn(`training on ${backend}: ${describeNative()}`);
   const data = await loadTrainingData(asRun, true);
+  // A stop asked for while the backend or the data loaded ends it here. A signal is read only when the event loop
+  // turns, and decoding the data does not let it: one turn first.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (options.stop?.aborted) throw new GxError('STOPPED', 'stopped before training began: nothing was trained');
   // Recorded settled (experiment.yaml, params): the run says how many classes it trained with.
   const experiment = withClasses(asRun, data.numClasses);
   const state = initialState(experiment.seed);
@@ -220,7 +227,8 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
   ];
   restoreCallbackStates(callbacks, parts.callbackStates, warn);
   const stopRequested = () => options.shouldStop?.() ?? false;
-  const context = runContext({ state, callbacks, sink: log, stopRequested });
+  const hurryRequested = () => options.shouldHurry?.() ?? false;
+  const context = runContext({ state, callbacks, sink: log, stopRequested, hurryRequested });
   try {
     const shuffle = experiment.data.shuffle !== false;
     await train({ gan, data, model, train: trainConfig, seed, shuffle }, context, callbacks);

@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { type ResolvedExperiment, withMaxSteps } from '../config/experiment.js';
-import { loadExperiment, resolveExperiment } from '../config/load.js';
+import { loadExperiment, readExperimentFile, resolveExperiment } from '../config/load.js';
 import { shareable } from '../config/shareable.js';
 import { ConfigError, GxError } from '../errors.js';
 import { expandTrials, type Trial, trialLabel } from './trials.js';
@@ -19,7 +19,7 @@ export interface PlannedTrial {
  */
 export async function sweepTrials(file: string, overrides: readonly string[]) {
   const base = await loadExperiment(file, { overrides });
-  const text = await readFile(file, 'utf8');
+  const text = (await readExperimentFile(file)).toString('utf8');
   if (!base.sweep) {
     throw new GxError('SWEEP_EMPTY', `${file}: nothing to sweep`, 'add a sweep: section, or --param path=v1,v2,...');
   }

@@ -13,7 +13,7 @@ export type TrialReply = { result: RunResult } | { error: { code?: string; messa
 
 /**
  * A sweep's trial in a process of its own (forked by sweep.ts with structured-clone IPC, so the experiment arrives
- * as data: no YAML, no --set). A crash or a diverged run fails this trial, not the sweep. Like `gx run`, the first
+ * as data: no YAML, no --set). A crash or a diverged run fails this trial, not the sweep. The first
  * SIGINT stops after the current step with a checkpoint (exit 130), a second quits at once.
  */
 process.once('message', async (request: TrialRequest) => {
@@ -34,7 +34,9 @@ process.once('message', async (request: TrialRequest) => {
   } catch (thrown) {
     const error = describeSystemError(thrown) ?? (thrown as Error);
     process.stderr.write(`gx: ${error.message}\n`);
-    reply({ error: { code: error instanceof GxError ? error.code : undefined, message: error.message } }, 1);
+    const code = error instanceof GxError ? error.code : undefined;
+    // Stopped while its data loaded: stopped, as the sweep asked, with nothing to keep.
+    reply({ error: { code, message: error.message } }, code === 'STOPPED' ? 130 : 1);
   }
 });
 

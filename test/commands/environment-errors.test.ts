@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gx, repoRoot, tempDir } from '../helpers/cli.js';
@@ -25,6 +25,32 @@ function idxIn(dir: string) {
 }
 
 describe('errors of the environment', () => {
+  for (const [name, special] of [
+    ['a FIFO', (dir: string) => execFileSync('mkfifo', [join(dir, 'special')])],
+    ['/dev/zero', (dir: string) => symlinkSync('/dev/zero', join(dir, 'special'))],
+  ] as const) {
+    it(`refuses ${name} as data.images or data.labels at once, in one line, reading nothing`, () => {
+      const dir = tempDir();
+      special(dir);
+      const yaml = idxIn(dir);
+      for (const field of ['images', 'labels']) {
+        writeFileSync(join(dir, `${field}.yaml`), yaml.replace(`${field}: ${field}.idx`, `${field}: special`));
+        const result = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), 'run', `${field}.yaml`], {
+          cwd: dir,
+          env: { ...process.env, MLFLOW_TRACKING_URI: '' },
+          encoding: 'utf8',
+          timeout: 60_000,
+          killSignal: 'SIGKILL',
+        });
+        assert.equal(result.status, 1, `${field}: ${result.signal} ${result.stderr}`);
+        assertOneLine(
+          result.stderr,
+          /^special is a (FIFO \(named pipe\)|character device), not a regular file: it cannot be an IDX file$/,
+        );
+      }
+    });
+  }
+
   it('an error after tracking started ends the MLflow run FAILED with gx.error', () => {
     const dir = tempDir();
     // The idx dataset has no test split to evaluate against: found only once the MLflow run exists.

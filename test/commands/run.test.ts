@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '../../src/backend/select.js';
 import { gx, repoRoot, tempDir } from '../helpers/cli.js';
 import { tinyYaml } from '../helpers/experiments.js';
+import { localMlflowRun, MLFLOW_KILLED } from '../helpers/runs.js';
 import { seedParameters } from '../helpers/seed-parameters.js';
 
 describe('gx run', () => {
@@ -91,7 +92,7 @@ describe('gx run', () => {
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      // Once: a second Ctrl-C quits at once, by design.
+      // Once: a second Ctrl-C ends the run fast (see the next test).
       if (stderr.includes('step 1/') && !child.killed) child.kill('SIGINT');
     });
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -100,6 +101,37 @@ describe('gx run', () => {
     const run = JSON.parse(readFileSync(join(dir, 'runs', runId, 'run.json'), 'utf8'));
     assert.equal(run.status, 'STOPPED');
     assert.ok(existsSync(join(dir, 'runs', runId, 'checkpoint/checkpoint.json')));
+    const resumed = gx(['run', '--resume', runId, '--max-steps', String(run.state.step + 2), '--json'], { cwd: dir });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).state.step, run.state.step + 2);
+  });
+  it('a second Ctrl-C still ends the run STOPPED (KILLED in MLflow) with its checkpoint, unlocked and resumable', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'tiny.yaml'), tinyYaml);
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin/run.js'), 'run', 'tiny.yaml', '--max-steps', '100000', '--set', 'train.epochs=100000'],
+      { cwd: dir, env: { ...process.env, MLFLOW_TRACKING_URI: '' } },
+    );
+    let stderr = '';
+    let signals = 0;
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      // The second once the first is read (two at once may arrive as one).
+      if (stderr.includes('step 1/') && signals === 0) signals += Number(child.kill('SIGINT'));
+      if (stderr.includes('SIGINT: stopping') && signals === 1) signals += Number(child.kill('SIGINT'));
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 130, stderr);
+    assert.equal(signals, 2);
+    const [runId] = readdirSync(join(dir, 'runs'));
+    const runDir = join(dir, 'runs', runId);
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    assert.equal(run.status, 'STOPPED', stderr);
+    const checkpoint = JSON.parse(readFileSync(join(runDir, 'checkpoint/checkpoint.json'), 'utf8'));
+    assert.equal(checkpoint.state.step, run.state.step);
+    assert.ok(!existsSync(join(runDir, 'run.lock')), 'the lock is released');
+    assert.equal(localMlflowRun(join(dir, 'mlruns')).status, MLFLOW_KILLED);
     const resumed = gx(['run', '--resume', runId, '--max-steps', String(run.state.step + 2), '--json'], { cwd: dir });
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.equal(JSON.parse(resumed.stdout).state.step, run.state.step + 2);

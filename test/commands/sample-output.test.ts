@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { gx } from '../helpers/cli.js';
@@ -57,6 +58,45 @@ describe('gx sample -o', () => {
     assert.equal(folder.status, 1);
     assert.match(folder.stderr, /^a-folder\.png: is a folder, not a file\nhint: /);
     assert.doesNotMatch(missing.stderr + folder.stderr, /bug in gx/);
+  });
+
+  it('refuses a device, a FIFO or a symbolic link as -o, --force or not, in gx sample and gx report', () => {
+    const out = join(dir, 'special');
+    mkdirSync(out);
+    execFileSync('mkfifo', [join(out, 'fifo')]);
+    writeFileSync(join(out, 'target'), 'kept');
+    symlinkSync(join(out, 'target'), join(out, 'link'));
+    const special: [string, RegExp][] = [
+      ['fifo', /a FIFO \(named pipe\)/],
+      ['link', /a symbolic link/],
+    ];
+    if (process.getuid?.() === 0) {
+      execFileSync('mknod', [join(out, 'full'), 'c', '1', '7']); // a copy of /dev/full, safe to lose
+      special.push(['full', /a character device/]);
+    }
+    for (const [name, kind] of special) {
+      const path = join(out, name);
+      for (const args of [
+        ['sample', '--run', runDir, '-o', path, '--force'],
+        ['report', runDir, '-o', path, '--force'],
+      ]) {
+        const result = gx(args, { cwd: dir });
+        assert.equal(result.status, 1, `${args[0]} ${name}: ${result.stderr}`);
+        assert.match(
+          result.stderr,
+          new RegExp(`^${path} is ${kind.source}: gx writes only to a regular file or a new path\nhint: `),
+        );
+        assert.equal(lstatSync(path).isFile(), false, `${args[0]} kept ${name} as it was`);
+      }
+    }
+    assert.equal(readFileSync(join(out, 'target'), 'utf8'), 'kept');
+  });
+
+  it("names the user's path, not gx's temporary file, when the report's folder is missing", () => {
+    const missing = gx(['report', runDir, '-o', 'no/such/folder/r.html'], { cwd: dir });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^\S*no\/such\/folder\/r\.html: no such folder\nhint: /);
+    assert.doesNotMatch(missing.stderr, /\.tmp/);
   });
 
   it('limits --count to what fits in memory', () => {

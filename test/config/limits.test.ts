@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveExperiment } from '../../src/config/load.js';
@@ -94,6 +95,27 @@ describe('limits in the schema', () => {
     const result = gx(['validate', 'huge.yaml'], { cwd: dir });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^huge\.yaml: 1\.1 MB is too large for an experiment file \(at most 1 MB\)\n/);
+  });
+
+  it('reads at most 1 MB whatever the file is, and refuses a device, a FIFO or a folder in one line', () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+    mkdirSync(join(dir, 'folder.yaml'));
+    for (const [file, kind] of [
+      ['/dev/zero', 'a character device'],
+      ['fifo.yaml', 'a FIFO \\(named pipe\\)'],
+      ['folder.yaml', 'a folder'],
+    ]) {
+      for (const command of ['validate', 'run', 'sweep']) {
+        const result = gx([command, file], { cwd: dir });
+        assert.equal(result.status, 1, `${command} ${file}: ${result.stderr}`);
+        assert.match(
+          result.stderr,
+          new RegExp(`^${file} is ${kind}, not a regular file: it cannot be an experiment file\\n`),
+        );
+        assert.ok(!/\n(?!hint: |$)/.test(result.stderr), result.stderr); // one line (and its hint)
+      }
+    }
   });
 
   it('reports the billion laughs (too many aliases) as a problem in the file', () => {

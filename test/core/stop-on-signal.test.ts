@@ -38,4 +38,36 @@ describe('stopOnSignal', () => {
     const [code] = await once(child, 'exit');
     assert.equal(code, 130);
   });
+
+  it('in steps, for a run: the first Ctrl-C stops, the second hurries, only the third quits with 130', async () => {
+    const listener = `
+import { stopInSteps } from ${JSON.stringify(MODULE)};
+const say = (text) => () => process.stdout.write(text + '\\n');
+const { stop, hurry } = stopInSteps(say('first'), say('second'));
+stop.addEventListener('abort', say('stop aborted'));
+hurry.addEventListener('abort', say('hurry aborted'));
+setInterval(() => {}, 1000);
+process.stdout.write('ready\\n');
+`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', listener], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    const seen = async (text: string) => {
+      while (!out.includes(text)) await new Promise((done) => setTimeout(done, 10));
+    };
+    await seen('ready');
+    child.kill('SIGINT');
+    await seen('stop aborted');
+    child.kill('SIGTERM');
+    await seen('hurry aborted');
+    assert.equal(out, 'ready\nfirst\nstop aborted\nsecond\nhurry aborted\n');
+    assert.equal(child.exitCode, null, 'the second Ctrl-C only hurries');
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 130);
+  });
 });

@@ -64,3 +64,4 @@ export function localMlflowRun(mlruns: string) {
 /** MLflow's status codes in meta.yaml. */
 export const MLFLOW_FAILED = 4;
 export const MLFLOW_FINISHED = 3;
+export const MLFLOW_KILLED = 5;

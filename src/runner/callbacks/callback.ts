@@ -55,6 +55,11 @@ export interface RunContext {
   flushed(): boolean;
   /** Whether the user asked the run to stop (Ctrl-C): the trainer checks it before each generator step. */
   stopRequested(): boolean;
+  /**
+   * Whether the user asked again (a second Ctrl-C): the run ends fast, without the side effects that only look back
+   * (the final grid, the GIF, the final evaluation), but with its checkpoint and record.
+   */
+  hurryRequested(): boolean;
   /** Every keyed callback's state, by key: what a checkpoint stores. */
   callbackStates(): Record<string, unknown>;
 }

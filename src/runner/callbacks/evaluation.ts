@@ -76,7 +76,7 @@ export function evaluation({ experiment, config, runDir, gan, resumed, progress,
   const final: Callback = {
     async onRunEnd(context) {
       try {
-        await evaluate(context);
+        if (!context.hurryRequested()) await evaluate(context);
       } finally {
         await dispose();
       }

@@ -47,8 +47,8 @@ export function evolutionGif({ runDir, tracker, warn }: EvolutionGifOptions): Ca
       await tracker.logArtifact(file);
     });
   return {
-    async onRunEnd() {
-      await make();
+    async onRunEnd(context) {
+      if (!context.hurryRequested()) await make();
     },
     async onRunFailed() {
       await make();

@@ -17,10 +17,17 @@ export interface RunContextOptions {
   callbacks: readonly Callback[];
   sink?: MetricsSink;
   stopRequested?: () => boolean;
+  hurryRequested?: () => boolean;
 }
 
 /** The context one run's trainer and callbacks share (see callback.ts). Two callbacks with one key are refused. */
-export function runContext({ state, callbacks, sink = nowhere, stopRequested = () => false }: RunContextOptions) {
+export function runContext({
+  state,
+  callbacks,
+  sink = nowhere,
+  stopRequested = () => false,
+  hurryRequested = () => false,
+}: RunContextOptions) {
   const keyed = callbacks.filter((callback) => callback.key !== undefined);
   const keys = new Set(keyed.map(({ key }) => key));
   if (keys.size !== keyed.length) throw new Error(`two callbacks share a key: ${keyed.map(({ key }) => key)}`);
@@ -32,6 +39,7 @@ export function runContext({ state, callbacks, sink = nowhere, stopRequested = (
     flush: () => sink.flush(),
     flushed: () => sink.flushed(),
     stopRequested,
+    hurryRequested,
     callbackStates: () => Object.fromEntries(keyed.map((callback) => [callback.key, callback.state?.()])),
   };
   return context;

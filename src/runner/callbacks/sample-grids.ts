@@ -72,8 +72,9 @@ export function sampleGrids({
     async onEpochEnd({ state }) {
       if (firesAtEpochEnd(schedule, state.epoch)) await save(`epoch-${pad(state.epoch, 4)}`, state.step);
     },
-    async onRunEnd({ state }) {
-      await save(`step-${pad(state.step, 6)}`, state.step);
+    async onRunEnd(context) {
+      const { step } = context.state;
+      if (!context.hurryRequested()) await save(`step-${pad(step, 6)}`, step);
       await dispose();
     },
     onRunFailed: dispose,
