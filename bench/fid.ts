@@ -8,7 +8,7 @@ const DIM = 2048;
 
 /**
  * Seconds for FID between two 2,000-row sets of 2048-d features (an ImageNet network's pool features) on native
- * TensorFlow: the moments (one matMul each) and the root's trace (one symmetric eigen-decomposition of a 2000 x 2000 matrix, values only). The features
+ * TensorFlow: the moments (one matMul each) and the root's trace (one symmetric eigen-decomposition of a 2000 x 2000 matrix, values only, in float64). The features
  * are correlated, non-negative and nearly alike (one set shifted a little), so the FID is small, as a good G's is.
  */
 export async function benchFid() {

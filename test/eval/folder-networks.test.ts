@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, it, describe as suite } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '../../src/backend/select.js';
+import { resolveExperiment } from '../../src/config/load.js';
 import type { ImageSet } from '../../src/data/image-set.js';
 import { chooseNetwork } from '../../src/eval/choose-network.js';
 import { describeImages } from '../../src/eval/describe.js';
 import { loadFileNetwork } from '../../src/eval/file-network.js';
 import { saveLayersModel } from '../../src/models/model-files.js';
-import { tempDir } from '../helpers/cli.js';
+import { repoRoot, tempDir } from '../helpers/cli.js';
 
 /**
  * Colour images as a folder dataset gives them: class 0 a red square, class 1 a blue one, at a place and size that
@@ -154,5 +155,14 @@ suite('feature networks for a folder of colour images', () => {
       loadFileNetwork({ type: 'file', path: join(folder, 'missing') }, grey),
       (error: Error & { code?: string }) => error.code === 'EVAL_NETWORK_UNREADABLE',
     );
+  });
+
+  it('eval.network in an experiment: file needs a path, and an unknown type names the kinds there are', () => {
+    const quickstart = readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8');
+    const resolve = (overrides: string[]) => resolveExperiment('x.yaml', quickstart, { overrides });
+    const file = resolve(['eval.network.type=file', 'eval.network.path=nets/inception']);
+    assert.deepEqual(file.eval?.network, { type: 'file', path: 'nets/inception', range: [-1, 1] });
+    assert.throws(() => resolve(['eval.network.type=file']), /path/);
+    assert.throws(() => resolve(['eval.network.type=inception']), /judge|file/);
   });
 });

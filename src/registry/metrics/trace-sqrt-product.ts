@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeSymmetricEigen } from '../../backend/symmetric-eigen.js';
+import { nativeSymmetricEigen, nativeSymmetricEigenvalues64 } from '../../backend/symmetric-eigen.js';
 
 /** Newton–Schulz stops when tr Y moves less than this, relatively, twice running (or after MAX_ITERATIONS). */
 const SETTLED = 1e-6;
@@ -25,15 +25,13 @@ export function traceSqrtProductByRows(s1: tf.Tensor2D, centred: tf.Tensor2D): n
     const inner = tf.div(tf.matMul(tf.matMul(centred, s1), centred, false, true), centred.shape[0] - 1);
     return tf.div(tf.add(inner, tf.transpose(inner)), 2) as tf.Tensor2D;
   });
-  const eigen = nativeSymmetricEigen(gram, false);
-  if (!eigen) return byNewtonSchulz(gram);
+  const values = nativeSymmetricEigenvalues64(gram);
+  if (!values) return byNewtonSchulz(gram);
   gram.dispose();
-  return sumOfRoots(eigen.values);
+  return sumOfRoots(values);
 }
 
-function sumOfRoots(values: tf.Tensor1D): number {
-  const data = values.dataSync();
-  values.dispose();
+function sumOfRoots(data: Float32Array): number {
   let trace = 0;
   for (const value of data) trace += Math.sqrt(Math.max(value, 0));
   return trace;
@@ -54,9 +52,9 @@ function bySymmetricEigen(s1: tf.Tensor2D, s2: tf.Tensor2D): number | undefined 
     return tf.div(tf.add(scaled, tf.transpose(scaled)), 2) as tf.Tensor2D; // exactly symmetric for the eigen-solver
   });
   tf.dispose([values, vectors]);
-  const second = nativeSymmetricEigen(whitened, false) as { values: tf.Tensor1D };
+  const second = nativeSymmetricEigenvalues64(whitened) as Float32Array;
   whitened.dispose();
-  return sumOfRoots(second.values);
+  return sumOfRoots(second);
 }
 
 /**
