@@ -35,13 +35,49 @@ const properties: OptionsSchema<EvalConfig>['properties'] = {
     default: 10000,
     description: 'Generated images per evaluation (at most 50000: their features are held in memory)',
   },
+  network: {
+    type: 'object',
+    description:
+      "What the metrics measure with. judge: gx's classifier of the data's classes (shipped for MNIST; trained once on a labelled folder, cached by its digest). file: your own TensorFlow.js layers model. FID and KID compare only within one network (its id is recorded with them), and match published Inception FIDs only with the standard Inception weights",
+    discriminator: { propertyName: 'type' },
+    required: ['type'],
+    oneOf: [
+      { properties: { type: { const: 'judge' } }, additionalProperties: false },
+      {
+        properties: {
+          type: { const: 'file' },
+          path: {
+            type: 'string',
+            minLength: 1,
+            description: 'A layers model: its model.json, or the folder holding it',
+          },
+          layer: {
+            type: 'string',
+            minLength: 1,
+            description:
+              "The layer whose output is the features (default: the model's output); a feature map is averaged over space",
+          },
+          range: {
+            type: 'array',
+            items: { type: 'number' },
+            minItems: 2,
+            maxItems: 2,
+            default: [-1, 1],
+            description: 'The pixel range the model reads, e.g. [0, 1] or [0, 255]',
+          },
+        },
+        required: ['type', 'path'],
+        additionalProperties: false,
+      },
+    ],
+  },
 };
 
 /** eval: which sample-quality metrics, how often, on how many samples. */
 export const evalSection: JsonSchema = {
   type: 'object',
   description:
-    'Sample-quality metrics from an MNIST classifier trained by gx. With this section, a run is evaluated when it ends, and every/every_steps add evaluations on the way; enabled: false (or --set eval.enabled=false) turns all of it off',
+    "Sample-quality metrics from a feature network (gx's judge of the data's classes, or your own, see network). With this section, a run is evaluated when it ends, and every/every_steps add evaluations on the way; enabled: false (or --set eval.enabled=false) turns all of it off",
   properties,
   additionalProperties: false,
 };

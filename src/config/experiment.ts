@@ -51,7 +51,19 @@ export interface EvalConfig {
   /** Names of src/registry/metrics/ entries. */
   readonly metrics: readonly string[];
   readonly samples: number;
+  /** What the metrics measure with (default: gx's judge, trained on the data's labels). */
+  readonly network?: EvalNetworkConfig;
 }
+
+/** eval.network: gx's judge of the data's classes, or a user's own layers model by path. */
+export type EvalNetworkConfig =
+  | { readonly type: 'judge' }
+  | {
+      readonly type: 'file';
+      readonly path: string;
+      readonly layer?: string;
+      readonly range?: readonly [number, number];
+    };
 
 export interface TrackingConfig {
   readonly enabled?: boolean;

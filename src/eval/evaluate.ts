@@ -9,7 +9,7 @@ import { createRandom, deriveSeed } from '../random.js';
 import { datasets } from '../registry/datasets.js';
 import { chooseMetrics } from '../registry/metrics/index.js';
 import type { Metric } from '../registry/metrics/metric.js';
-import { loadClassifier } from './classifier.js';
+import { chooseNetwork } from './choose-network.js';
 import { checkReadable, describe, describeImages, joinParts } from './describe.js';
 import type { Described, FeatureNetwork } from './feature-network.js';
 import { cachedReference, type Reference } from './reference.js';
@@ -71,8 +71,9 @@ async function referenceSet(experiment: ResolvedExperiment): Promise<{ train: Im
 }
 
 /**
- * Readies the evaluation of an experiment's generator: the feature network of its dataset (the judge gx ships, the
- * same for every run and user) and the reference statistics (cached: described once per data, network and size).
+ * Readies the evaluation of an experiment's generator: the feature network eval.network names (by default the judge
+ * of its dataset's classes: the one gx ships, the same for every run and user) and the reference statistics (cached:
+ * described once per data, network and size).
  */
 export async function prepareEvaluation(
   experiment: SettledExperiment,
@@ -81,10 +82,11 @@ export async function prepareEvaluation(
 ): Promise<Evaluation> {
   const metrics = chooseMetrics(config.metrics);
   const { train, reference } = await referenceSet(experiment);
-  const network = await loadClassifier(
-    datasets.get(experiment.data.type).name,
+  const dataset = datasets.get(experiment.data.type);
+  const network = await chooseNetwork(
+    config.network,
+    { dataset: dataset.name, catalogued: dataset.spec !== undefined, train, test: reference },
     cacheDir(),
-    { train, test: reference },
     log,
   );
   checkReadable(network, reference);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-files.js';
 import { sha256 } from '../core/sha256.js';
 import type { ImageSet } from '../data/image-set.js';
-import { type Features, type Moments, moments } from '../registry/metrics/moments.js';
+import { featureMoments } from '../registry/metrics/backend-frechet.js';
+import type { Features, Moments } from '../registry/metrics/moments.js';
 import { describeImages } from './describe.js';
 import type { FeatureNetwork } from './feature-network.js';
 
@@ -24,7 +25,7 @@ export interface ReferenceKey {
 /** The statistics of a set's first `samples` images in `network`'s features, from scratch. */
 export function reference(network: FeatureNetwork, set: ImageSet, samples = set.count): Reference {
   const { features } = describeImages(network, set, samples, false);
-  return { features, moments: moments(features) };
+  return { features, moments: featureMoments(features) };
 }
 
 export function referenceKey(network: FeatureNetwork, set: ImageSet, samples: number): ReferenceKey {

@@ -1,6 +1,5 @@
-import { frechetDistance } from './formulas.js';
+import { featureMoments, frechetOf } from './backend-frechet.js';
 import type { Metric } from './metric.js';
-import { moments } from './moments.js';
 
 /** Fréchet distance of the classifier's features (Heusel et al. 2017, eq. 6); lower is better. */
 export const fid: Metric = {
@@ -10,5 +9,5 @@ export const fid: Metric = {
   byDefault: true,
   needs: 'features',
   values: [{ key: 'fid', better: 'lower', charted: true }],
-  measure: ({ features, against }) => ({ fid: frechetDistance(moments(features), against.moments) }),
+  measure: ({ features, against }) => ({ fid: frechetOf(against.moments, featureMoments(features), features) }),
 };

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { EvalConfig, SettledExperiment } from '../../config/experiment.js';
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
 import { type Gan, sampler } from '../../models/gan.js';
+import type { Tracker } from '../../tracking/tracker.js';
 import { appendRecord } from '../run-folder/records.js';
 import type { Callback, RunContext } from './callback.js';
 
@@ -14,6 +15,8 @@ export interface EvaluationOptions {
   /** Print each evaluation on stderr. */
   progress: boolean;
   warn: (line: string) => void;
+  /** Where the feature network's id is recorded (tag gx.eval.network, param eval.network_id). */
+  tracker?: Pick<Tracker, 'setTags' | 'logParams'>;
 }
 
 /** What the evaluation schedule remembers across a resume: the step it last evaluated, and what it measured. */
@@ -29,7 +32,7 @@ interface EvaluationState {
  * checkpoint: a failure in it leaves the whole run to resume from. The schedule's memory is checkpointed: a run
  * resumed at a step it evaluated does not evaluate it again, and reports what was measured there.
  */
-export function evaluation({ experiment, config, runDir, gan, resumed, progress, warn }: EvaluationOptions) {
+export function evaluation({ experiment, config, runDir, gan, resumed, progress, warn, tracker }: EvaluationOptions) {
   let prepared: Evaluation | undefined;
   let last: EvaluationState = { step: -1, metrics: {} };
   const evaluate = async (context: RunContext) => {
@@ -60,7 +63,10 @@ export function evaluation({ experiment, config, runDir, gan, resumed, progress,
     async onRunStart(context) {
       Object.assign(context.latest.evaluation, last.metrics);
       prepared = await prepareEvaluation(experiment, config, warn);
+      // Every value means something only with the network it came from: the run says which, where it is searched.
+      await tracker?.setTags({ 'gx.eval.network': prepared.network });
       if (resumed) return;
+      await tracker?.logParams({ 'eval.network_id': prepared.network });
       // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
       const timestamp = Date.now();
       await context.track(Object.entries(prepared.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })));
