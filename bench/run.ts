@@ -1,10 +1,17 @@
 import { benchData } from './data.js';
+import { benchFolder } from './folder.js';
 import { benchSweep } from './sweep.js';
 import { benchTracking } from './tracking.js';
 import { benchTraining } from './training.js';
 
 /** `npm run bench`: each benchmark's figures as JSON; `npm run bench -- data` runs one. */
-const benchmarks = { data: benchData, training: benchTraining, tracking: benchTracking, sweep: benchSweep };
+const benchmarks = {
+  data: benchData,
+  folder: benchFolder,
+  training: benchTraining,
+  tracking: benchTracking,
+  sweep: benchSweep,
+};
 const chosen = process.argv.slice(2) as (keyof typeof benchmarks)[];
 for (const name of chosen.length > 0 ? chosen : (Object.keys(benchmarks) as (keyof typeof benchmarks)[])) {
   console.log(JSON.stringify({ [name]: await benchmarks[name]() }, null, 2));
