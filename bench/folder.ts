@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { selectBackend } from '../src/backend/select.js';
 import { withClasses } from '../src/config/experiment.js';
 import { resolveExperiment } from '../src/config/load.js';
@@ -8,7 +10,6 @@ import { runContext } from '../src/runner/callbacks/run-context.js';
 import { train } from '../src/runner/loop/trainer.js';
 import { initialState } from '../src/runner/loop/training-state.js';
 import { tempDir } from '../test/helpers/cli.js';
-import { makeShapesFolder } from '../test/helpers/shapes-folder.js';
 
 const IMAGES = Number(process.env.FOLDER_IMAGES ?? 20_000);
 const STEPS = Number(process.env.FOLDER_STEPS ?? 10);
@@ -21,7 +22,10 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
  * the process's peak RSS after each stage.
  */
 export async function benchFolder() {
-  const folder = await makeShapesFolder(join(tempDir(), 'shapes'), { count: IMAGES, size: 64, jpegs: true });
+  // Made by another process, so that the peak memory below is gx's alone.
+  const folder = join(tempDir(), 'shapes');
+  const script = fileURLToPath(new URL('./make-shapes-folder.js', import.meta.url));
+  execFileSync(process.execPath, [script, folder, String(IMAGES), '64'], { stdio: 'ignore' });
   const cache = tempDir();
   const options = {
     path: folder,

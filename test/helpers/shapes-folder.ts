@@ -36,10 +36,11 @@ export async function makeShapesFolder(dir: string, options: ShapesFolderOptions
         : n % 11 === 5
           ? [size / 2, size / 2]
           : [size, size];
-    const pixels = drawShape(SHAPES[label], width, height, random);
     const jpeg = options.jpegs && n % 5 === 0;
     const file = join(dir, SHAPES[label], `${String(n).padStart(6, '0')}.${jpeg ? 'jpg' : 'png'}`);
+    // Drawn when its turn comes: a large folder's pixels are never all in memory.
     jobs.push(async () => {
+      const pixels = drawShape(SHAPES[label], width, height, random);
       const image = sharp(pixels, { raw: { width, height, channels: 3 } });
       await writeFile(file, await (jpeg ? image.jpeg({ quality: 92 }) : image.png()).toBuffer());
     });
