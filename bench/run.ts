@@ -1,5 +1,6 @@
 import { benchData } from './data.js';
 import { benchFid } from './fid.js';
+import { benchFolder } from './folder.js';
 import { benchSweep } from './sweep.js';
 import { benchTracking } from './tracking.js';
 import { benchTraining } from './training.js';
@@ -8,6 +9,7 @@ import { benchTraining } from './training.js';
 const benchmarks = {
   data: benchData,
   fid: benchFid,
+  folder: benchFolder,
   training: benchTraining,
   tracking: benchTracking,
   sweep: benchSweep,

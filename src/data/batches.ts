@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRandom, deriveSeed } from '../random.js';
 import type { ImageSet } from './image-set.js';
+import { readExamples } from './pixel-file.js';
 
 /** A batch for the trainer, which owns (and disposes) both tensors. */
 export interface Batch {
@@ -30,14 +31,26 @@ export function batchesPerEpoch(set: ImageSet, batchSize: number): number {
   return Math.floor(set.count / batchSize);
 }
 
-/** Gathers batch `index` of an epoch's order into tensors, scaling pixels as the seed does: (x - 127.5) / 127.5. */
+/**
+ * Gathers batch `index` of an epoch's order into tensors, scaling pixels as the seed does: (x - 127.5) / 127.5. A set
+ * whose pixels are in a file has only this batch's examples read from it.
+ */
 export function makeBatch(set: ImageSet, order: Uint32Array, index: number, batchSize: number): Batch {
   const size = set.height * set.width * set.channels;
   const pixels = new Float32Array(batchSize * size);
   const labels = new Int32Array(batchSize);
+  const examples = order.subarray(index * batchSize, (index + 1) * batchSize);
+  let stored = set.pixels;
+  if (!(stored instanceof Uint8Array)) {
+    const read = new Uint8Array(batchSize * size);
+    readExamples(stored, examples, read);
+    stored = read;
+  }
+  const inMemory = stored === set.pixels;
   for (let row = 0; row < batchSize; row++) {
-    const example = order[index * batchSize + row];
-    const source = set.pixels.subarray(example * size, (example + 1) * size);
+    const example = examples[row];
+    const at = inMemory ? example : row;
+    const source = stored.subarray(at * size, (at + 1) * size);
     for (let i = 0; i < size; i++) pixels[row * size + i] = (source[i] - 127.5) / 127.5;
     labels[row] = set.labels[example];
   }

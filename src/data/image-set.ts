@@ -1,10 +1,15 @@
+import { sha256 } from '../core/sha256.js';
 import { GxError } from '../errors.js';
 import type { DatasetSpec, Split } from './catalog.js';
 import { IDX_IMAGES, IDX_LABELS, parseIdx } from './idx.js';
 import { readIdxFile } from './idx-file.js';
+import type { PixelFile } from './pixel-file.js';
 import { type DataSources, type LocatedFile, locateFile } from './sources.js';
 
-/** One split of an image dataset in memory, as the IDX files hold it: uint8 pixels (NHWC) and uint8 labels. */
+/**
+ * One split of an image dataset: uint8 pixels (NHWC) and uint8 labels, as the IDX files hold them. The pixels are in
+ * memory, or, for a set larger than its memory budget, in a file read a batch at a time (see batches.ts).
+ */
 export interface ImageSet {
   dataset: string;
   split: Split;
@@ -13,10 +18,14 @@ export interface ImageSet {
   width: number;
   channels: number;
   numClasses: number;
-  pixels: Uint8Array;
+  pixels: Uint8Array | PixelFile;
   labels: Uint8Array;
   /** Where each file came from, for `gx data info` and the run's record. */
   files: Omit<LocatedFile, 'bytes'>[];
+  /** The class names, where the data names them (a folder's class subfolders). */
+  classNames?: readonly string[];
+  /** What a person should hear once when the data loads (files skipped, images resized). */
+  notes?: readonly string[];
 }
 
 /** Loads one split of a known dataset from the first source that has it (see sources.ts). */
@@ -76,5 +85,16 @@ function imageSet(
 export function firstExamples(set: ImageSet, limit: number | undefined): ImageSet {
   if (limit === undefined || limit >= set.count) return set;
   const size = set.height * set.width * set.channels;
-  return { ...set, count: limit, pixels: set.pixels.subarray(0, limit * size), labels: set.labels.subarray(0, limit) };
+  const pixels = set.pixels instanceof Uint8Array ? set.pixels.subarray(0, limit * size) : set.pixels;
+  return { ...set, count: limit, pixels, labels: set.labels.subarray(0, limit) };
+}
+
+/**
+ * A digest of the set's images and labels, which keys what is computed from them (reference statistics, MLflow's
+ * dataset digest): the SHA-256 of the pixels and labels in memory; for pixels in a file, of the file's digest and
+ * which of its examples the set holds (hashing them again would read the whole file).
+ */
+export function setDigest(set: ImageSet): string {
+  if (set.pixels instanceof Uint8Array) return sha256(set.pixels, set.labels);
+  return sha256(`${set.pixels.digest}:${set.pixels.first}:${set.count}`);
 }

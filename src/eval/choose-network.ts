@@ -1,6 +1,5 @@
 import type { EvalNetworkConfig } from '../config/experiment.js';
-import { sha256 } from '../core/sha256.js';
-import type { ImageSet } from '../data/image-set.js';
+import { type ImageSet, setDigest } from '../data/image-set.js';
 import { GxError } from '../errors.js';
 import { loadClassifier } from './classifier.js';
 import type { FeatureNetwork } from './feature-network.js';
@@ -27,6 +26,6 @@ export async function chooseNetwork(
   }
   const key = data.catalogued
     ? data.dataset
-    : `${data.dataset}-${sha256(data.train.pixels, data.train.labels).slice(0, 16)}`;
+    : `${data.dataset}-${setDigest(data.train).slice(0, 16)}`;
   return loadClassifier(key, cacheDir, { train: data.train, test: data.test }, log);
 }

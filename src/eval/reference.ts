@@ -1,8 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-files.js';
-import { sha256 } from '../core/sha256.js';
-import type { ImageSet } from '../data/image-set.js';
+import { type ImageSet, setDigest } from '../data/image-set.js';
 import { featureMoments } from '../registry/metrics/backend-frechet.js';
 import type { Features, Moments } from '../registry/metrics/moments.js';
 import { describeImages } from './describe.js';
@@ -29,7 +28,7 @@ export function reference(network: FeatureNetwork, set: ImageSet, samples = set.
 }
 
 export function referenceKey(network: FeatureNetwork, set: ImageSet, samples: number): ReferenceKey {
-  return { digest: sha256(set.pixels, set.labels).slice(0, 16), network: network.id, samples };
+  return { digest: setDigest(set).slice(0, 16), network: network.id, samples };
 }
 
 /**

@@ -1,34 +1,12 @@
-import { type DatasetSpec, fashionMnist, mnist, type Split } from '../data/catalog.js';
-import { type ImageSet, loadIdxFiles, loadSplit } from '../data/image-set.js';
-import type { DataSources } from '../data/sources.js';
+import { type DatasetSpec, fashionMnist, mnist } from '../data/catalog.js';
+import { loadIdxFiles, loadSplit } from '../data/image-set.js';
 import { GxError } from '../errors.js';
-import { createRegistry, type OptionsSchema, type RegistryEntry, type TypedOptions } from './registry.js';
+import type { Dataset } from './dataset.js';
+import { imageFolder } from './image-folder-dataset.js';
+import { createRegistry } from './registry.js';
 
-/** The options every dataset takes beside its own. */
-export interface DataOptions {
-  readonly limit?: number;
-  /** false: every epoch walks the images in stored order. */
-  readonly shuffle?: boolean;
-}
-
-/** data: in an experiment: the dataset's name and options. */
-export interface DataConfig extends TypedOptions, DataOptions {}
-
-/** DataOptions' schema, keyed by its type so that the two cannot drift apart. */
-export const dataOptions: OptionsSchema<DataOptions>['properties'] = {
-  limit: { type: 'integer', minimum: 1, description: 'Use only the first N training images (quick runs)' },
-  shuffle: {
-    type: 'boolean',
-    default: true,
-    description: 'A new order of the training images every epoch, from the seed; false: their stored order (the seed)',
-  },
-};
-
-export interface Dataset<Options = Record<string, unknown>> extends RegistryEntry<Options> {
-  /** Files, checksums and mirrors, for the datasets gx knows by name (`gx data info|fetch`). */
-  spec?: DatasetSpec;
-  load(options: DataConfig & Options, split: Split, sources: Omit<DataSources, 'path'>): Promise<ImageSet>;
-}
+export type { DataConfig, DataOptions, Dataset } from './dataset.js';
+export { dataOptions } from './dataset.js';
 
 const path = {
   type: 'string',
@@ -74,4 +52,5 @@ export const datasets = createRegistry<Dataset>('dataset', [
   known(mnist, 'MNIST handwritten digits (LeCun et al. 1998), 60000 train and 10000 test images, 28x28x1'),
   known(fashionMnist, 'Fashion-MNIST (Xiao et al. 2017), 60000 train and 10000 test images, 28x28x1'),
   idx,
+  imageFolder,
 ]);

@@ -111,8 +111,8 @@ h1 { font-size: 22px; margin: 0; } h2 { font-size: 17px; margin: 28px 0 10px; }
 .slider input { width: min(600px, 70vw); }
 .grids { display: flex; flex-wrap: wrap; gap: 18px; }
 .run { margin: 0; }
-.grid { width: 224px; height: 224px; image-rendering: pixelated; border: 1px solid #ccc; display: block; }
-.missing { display: flex; align-items: center; justify-content: center; color: #999; }
+.grid { width: 224px; height: auto; image-rendering: auto; /* smooth when a large (colour, 64 px) grid shrinks */ border: 1px solid #ccc; display: block; }
+.missing { height: 224px; display: flex; align-items: center; justify-content: center; color: #999; }
 figcaption { max-width: 224px; margin-top: 4px; word-break: break-word; }
 .at { color: #666; font-size: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }

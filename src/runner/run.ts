@@ -118,6 +118,7 @@ async function execute(
   const warn = options.warn ?? ((line: string) => process.stderr.write(`gx: ${line}\n`));
   if (requestedBackend === 'auto' && backend !== 'tensorflow') warn(`training on ${backend}: ${describeNative()}`);
   const data = await loadTrainingData(asRun, true);
+  for (const note of data.notes ?? []) warn(note);
   // A stop asked for while the backend or the data loaded ends it here. A signal is read only when the event loop
   // turns, and decoding the data does not let it: one turn first.
   await new Promise((resolve) => setImmediate(resolve));

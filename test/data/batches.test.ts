@@ -60,7 +60,7 @@ describe('batches', () => {
     const data = set(25);
     const first = firstExamples(data, 5);
     assert.equal(first.count, 5);
-    assert.equal(first.pixels.buffer, data.pixels.buffer);
+    assert.equal((first.pixels as Uint8Array).buffer, (data.pixels as Uint8Array).buffer);
     assert.equal(firstExamples(data, 100), data);
   });
 });

@@ -78,7 +78,7 @@ suite('feature networks', () => {
       10,
     );
     const { features } = describe(network, batch.images, false);
-    const pixels = set.pixels.subarray(0, 784);
+    const pixels = (set.pixels as Uint8Array).subarray(0, 784);
     assert.ok(Math.abs(features.values[1] - Math.max(...pixels) / 255) < 1e-6, 'the maximum, read in [0, 1]');
     assert.ok(Math.abs(features.values[0] - pixels.reduce((a, b) => a + b, 0) / 784 / 255) < 1e-6);
     assert.throws(() => describe(network, batch.images, true), /pool-test gives no class probabilities/);
@@ -105,7 +105,7 @@ suite('reference statistics', () => {
     // Another network, another size, other data: each a key of its own.
     assert.equal((await cachedReference(poolingNetwork('pool-other'), set, 50, cache)).cached, false);
     assert.equal((await cachedReference(network, set, 40, cache)).cached, false);
-    const other = { ...set, pixels: Uint8Array.from(set.pixels, (p) => 255 - p) };
+    const other = { ...set, pixels: Uint8Array.from(set.pixels as Uint8Array, (p) => 255 - p) };
     assert.equal((await cachedReference(network, other, 50, cache)).cached, false);
     assert.equal(readdirSync(join(cache, 'references')).length, 4);
   });

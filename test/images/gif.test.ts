@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { encodeGif } from '../../src/images/gif.js';
+import { encodeGif, encodeGifFiles } from '../../src/images/gif.js';
+import { COLOUR_GIF_OPTIONS } from '../../src/runner/callbacks/evolution-gif.js';
+import { tempDir } from '../helpers/cli.js';
 import { gridLike, meanAbsDifference } from '../helpers/images.js';
 
 describe('animated GIF', () => {
@@ -40,5 +44,38 @@ describe('animated GIF', () => {
       encodeGif([gridLike(10), gridLike(9)], { frameMs: 250, lastFrameMs: 250, colours: 16 }),
       /frame 1/,
     );
+  });
+
+  it('makes a colour GIF from grid files, frame by frame, close to each grid in colour', async () => {
+    const dir = tempDir();
+    const colourGrid = (phase: number) => {
+      const grey = gridLike(3, phase);
+      const pixels = new Uint8Array(grey.pixels.length * 3);
+      for (const [i, value] of grey.pixels.entries()) pixels.set([value, (value * (i % 7)) / 7, 255 - value], i * 3);
+      return { width: grey.width, height: grey.height, channels: 3 as const, pixels };
+    };
+    const grids = [0, 1, 2].map(colourGrid);
+    const files = await Promise.all(
+      grids.map(async (grid, i) => {
+        const file = join(dir, `step-${i}.png`);
+        const { pixels, width, height } = grid;
+        writeFileSync(
+          file,
+          await sharp(pixels, { raw: { width, height, channels: 3 } })
+            .png()
+            .toBuffer(),
+        );
+        return file;
+      }),
+    );
+    const gif = await encodeGifFiles(files, COLOUR_GIF_OPTIONS);
+    const { pages } = await sharp(gif, { animated: true }).metadata();
+    assert.equal(pages, 3);
+    const data = await sharp(gif, { animated: true }).removeAlpha().raw().toBuffer();
+    const size = grids[0].pixels.length;
+    grids.forEach((grid, i) => {
+      const error = meanAbsDifference(data.subarray(i * size, (i + 1) * size), grid.pixels);
+      assert.ok(error < 4, `frame ${i}: mean error ${error}`);
+    });
   });
 });

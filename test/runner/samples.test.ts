@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { selectBackend } from '../../src/backend/select.js';
-import { encodeGif } from '../../src/images/gif.js';
+import { encodeGifFiles } from '../../src/images/gif.js';
 import { decodeImage } from '../../src/images/image.js';
 import { encodePng } from '../../src/images/png.js';
 import { evenlySpaced, evolutionGif, GIF_OPTIONS } from '../../src/runner/callbacks/evolution-gif.js';
@@ -30,8 +30,7 @@ async function gifFrames(file: string) {
 
 /** The GIF is the grids in `files`, in that order (successive grids of a tiny model can look alike once quantised). */
 async function assertGifOf(gif: string, files: string[]) {
-  const grids = await Promise.all(files.map(async (file) => decodeImage(readFileSync(file))));
-  assert.deepEqual(readFileSync(gif), Buffer.from(await encodeGif(grids, GIF_OPTIONS)));
+  assert.deepEqual(readFileSync(gif), Buffer.from(await encodeGifFiles(files, GIF_OPTIONS)));
 }
 
 /** Each frame is nearest to the grid at its place in `files`. */

@@ -102,7 +102,7 @@ describeOnEachBackend("the seed's options (Keras mnist_acgan.py)", () => {
     const gLatent = sampleLatent(experiment.model, 2 * count, random);
     const [real, fake, gFake] = tf.tidy(() => {
       const images = tf.tensor4d(
-        Float32Array.from(test.pixels, (p) => (p - 127.5) / 127.5),
+        Float32Array.from(test.pixels as Uint8Array, (p) => (p - 127.5) / 127.5),
         [count, 28, 28, 1],
       );
       const g = (latent: typeof dLatent) =>

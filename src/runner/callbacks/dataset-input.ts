@@ -1,5 +1,4 @@
-import { sha256 } from '../../core/sha256.js';
-import type { ImageSet } from '../../data/image-set.js';
+import { type ImageSet, setDigest } from '../../data/image-set.js';
 import type { DatasetInput, Tracker } from '../../tracking/tracker.js';
 import type { Callback } from './callback.js';
 
@@ -25,7 +24,7 @@ export function datasetInput({
  * (MLflow's digests are 8 hex digits too), where the images were read from, the tensor spec and the shapes.
  */
 export function describeDataset(set: ImageSet): DatasetInput {
-  const digest = sha256(set.pixels, set.labels).slice(0, 8);
+  const digest = setDigest(set).slice(0, 8);
   const shape = [set.count, set.height, set.width, set.channels];
   const spec = (dtype: string, dims: number[]) =>
     JSON.stringify([{ type: 'tensor', 'tensor-spec': { dtype, shape: dims } }]);
@@ -40,8 +39,8 @@ export function describeDataset(set: ImageSet): DatasetInput {
     }),
     profile: JSON.stringify({
       features_shape: shape,
-      features_size: set.pixels.length,
-      features_nbytes: set.pixels.byteLength,
+      features_size: shape.reduce((product, size) => product * size, 1),
+      features_nbytes: shape.reduce((product, size) => product * size, 1),
       targets_shape: [set.count],
       targets_size: set.labels.length,
       targets_nbytes: set.labels.byteLength,

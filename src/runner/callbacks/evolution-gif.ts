@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../atomic-files.js';
-import { encodeGif, type GifOptions } from '../../images/gif.js';
-import { decodeImage, type Image } from '../../images/image.js';
+import { encodeGifFiles, type GifOptions, isGrey } from '../../images/gif.js';
 import type { Tracker } from '../../tracking/tracker.js';
 import { gridsInOrder } from '../run-folder/sample-index.js';
 import { bestEffort } from './best-effort.js';
@@ -17,6 +16,11 @@ export const EVOLUTION_GIF = 'evolution.gif';
  * by libimagequant, the grids look the same at a glance and 5 quickstart grids take 169 kB (306 kB as PNGs).
  */
 export const GIF_OPTIONS: GifOptions = { frameMs: 250, lastFrameMs: 2000, colours: 16 };
+/**
+ * Colour grids need the whole palette: 16 entries band a colour grid's shades into patches. No dithering: the dots
+ * would move from frame to frame, a flicker over the whole animation.
+ */
+export const COLOUR_GIF_OPTIONS: GifOptions = { ...GIF_OPTIONS, colours: 256 };
 /**
  * At most this many frames (a minute at 4 a second), so that memory and the file stay small: with more grids, frames
  * spread evenly over them, the first and the last included.
@@ -38,12 +42,11 @@ export function evolutionGif({ runDir, tracker, warn }: EvolutionGifOptions): Ca
   const make = () =>
     bestEffort(warn, `write ${EVOLUTION_GIF}`, async () => {
       const grids = evenlySpaced(await gridsInOrder(join(runDir, 'samples')), MAX_FRAMES);
-      const frames = (await Promise.all(grids.map(({ file }) => readGrid(file)))).filter(
-        (frame) => frame !== undefined,
-      );
+      const frames = (await Promise.all(grids.map(({ file }) => present(file)))).filter((file) => file !== undefined);
       if (frames.length === 0) return;
       const file = join(runDir, EVOLUTION_GIF);
-      await writeFileAtomic(file, await encodeGif(frames, GIF_OPTIONS));
+      const options = (await isGrey(frames[0])) ? GIF_OPTIONS : COLOUR_GIF_OPTIONS;
+      await writeFileAtomic(file, await encodeGifFiles(frames, options));
       await tracker.logArtifact(file);
     });
   return {
@@ -56,13 +59,15 @@ export function evolutionGif({ runDir, tracker, warn }: EvolutionGifOptions): Ca
   };
 }
 
-/** A grid's pixels; undefined when its file is gone (removed by hand). */
-async function readGrid(file: string): Promise<Image | undefined> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-  return bytes && decodeImage(bytes);
+/** A grid's file; undefined when it is gone (removed by hand). */
+async function present(file: string): Promise<string | undefined> {
+  return stat(file).then(
+    () => file,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    },
+  );
 }
 
 /** `count` items spread evenly over `items`, the first and the last included; all of them when they are fewer. */
