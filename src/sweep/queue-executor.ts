@@ -92,6 +92,7 @@ async function follow(
   options: QueueExecutorOptions,
 ) {
   const states = new Map<string, string>();
+  const started = new Set<string>();
   let stopAsked = false;
   while (tasks.size > 0) {
     if (stop.aborted && !stopAsked) {
@@ -112,12 +113,12 @@ async function follow(
       if (state === states.get(id)) continue;
       const before = states.get(id);
       states.set(id, state);
-      if (state === 'active' && before !== undefined && before !== 'active' && states.has(`${id} started`)) {
+      if (state === 'active' && started.has(id)) {
         options.log(
           `${label} running again, on ${job?.processedBy ?? 'a worker'} (attempt ${(job?.attemptsMade ?? 0) + 1})`,
         );
       } else if (state === 'active') {
-        states.set(`${id} started`, 'yes');
+        started.add(id);
         options.log(`${label} running on ${job?.processedBy ?? 'a worker'}`);
         await listener.started(task);
       } else if ((state === 'waiting' || state === 'delayed') && before === 'active') {

@@ -152,7 +152,7 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
     );
     /** Waits for the trial's run to tag a snapshot later than `after`, and returns its step. */
     const snapshotAfter = async (after: number) => {
-      for (const deadline = Date.now() + 90_000; Date.now() < deadline; await sleep(200)) {
+      for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(2000)) {
         const runs = await runsOf('qkill').catch(() => []);
         const latest = runs.map((run) => tagsOf(run)['gx.checkpoint.latest']).find(Boolean);
         const step = latest ? Number(latest.replace('step-', '')) : -1;
