@@ -101,8 +101,10 @@ async function follow(
       await (await queue.client).set(stopKey(sweepId), '1', { EX: 86_400 });
     }
     for (const [id, task] of tasks) {
+      // The state first: a job read before it completed would lack its result.
+      const found = await queue.getJobState(id);
+      const state = found === 'unknown' ? 'missing' : found;
       const job = await queue.getJob(id);
-      const state = job ? await job.getState() : 'missing';
       const label = `trial ${task.trial.index}`;
       if (stopAsked && job && ['waiting', 'delayed', 'prioritized'].includes(state)) {
         await job.remove().catch(() => {});
