@@ -125,7 +125,7 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
     if (!result.complete && flags.detach) {
       this.log(`trials queued; follow and finish the sweep with: gx sweep --resume ${result.sweepDir} --queue <url>`);
     } else if (!result.complete) {
-      this.log(`continue with: gx sweep --resume ${result.sweepDir}`);
+      this.log(`continue with: gx sweep --resume ${result.sweepDir}${flags.queue ? ' --queue <url>' : ''}`);
       process.exitCode = 130;
     }
     return { sweepDir: result.sweepDir, ...result.record };
