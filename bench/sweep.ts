@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runSweep } from '../src/sweep/sweep.js';
 import { paramAsOverride } from '../src/sweep/trials.js';
 import { tempDir } from '../test/helpers/cli.js';
+import { benchQueuedSweep } from './queued-sweep.js';
 
 /** Generator steps of each quickstart trial. */
 const STEPS = Number(process.env.SWEEP_STEPS ?? 40);
@@ -18,5 +19,7 @@ export async function benchSweep() {
       throw new Error(`a trial failed with --jobs ${jobs}`);
     seconds[`jobs_${jobs}_s`] = (performance.now() - start) / 1000;
   }
-  return { trials: 4, steps_per_trial: STEPS, ...seconds, speedup: seconds.jobs_1_s / seconds.jobs_2_s };
+  const local = { trials: 4, steps_per_trial: STEPS, ...seconds, speedup: seconds.jobs_1_s / seconds.jobs_2_s };
+  // The same sweep on one `gx worker` and on two, through a Redis queue.
+  return { ...local, queue: await benchQueuedSweep(STEPS) };
 }

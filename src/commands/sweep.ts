@@ -4,6 +4,7 @@ import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { formatTable } from '../cli/table.js';
 import { stopOnSignal } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
+import { queuedSweepOptions } from '../sweep/queued-sweep.js';
 import { comparisonRows } from '../sweep/summary.js';
 import { resumeSweep, runSweep, type SweepOptions, sweepTrials } from '../sweep/sweep.js';
 import { paramAsOverride } from '../sweep/trials.js';
@@ -55,6 +56,11 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
     'dry-run': Flags.boolean({ description: 'List the trials (each validated) and exit' }),
     resume: Flags.string({ description: 'Continue a sweep (its folder): only the trials that did not finish' }),
     'runs-dir': Flags.string({ description: 'Where sweep folders go', env: 'GX_RUNS_DIR' }),
+    queue: Flags.string({
+      description:
+        'Run the trials on `gx worker`s through this Redis queue: redis://[user:pass@]host:port[/db] (login also from REDIS_USERNAME, REDIS_PASSWORD); needs an MLflow server',
+    }),
+    detach: Flags.boolean({ description: 'With --queue: enqueue and return; --resume follows and finishes the sweep' }),
   };
 
   async run(): Promise<unknown> {
@@ -99,6 +105,7 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       maxSteps: flags['max-steps'],
       backend: flags.backend,
       stop,
+      ...(flags.queue && (await queuedSweepOptions(flags.queue, { ...args, ...flags, overrides }))),
       onTrial: (trial) => {
         if (!this.jsonEnabled())
           process.stderr.write(
@@ -115,8 +122,10 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
     if (runId && experimentId && recordedStore(store).kind === 'server')
       this.log(`MLflow parent run ${runId}, in the runs table: ${runsTableUrl(store, experimentId)}`);
     else if (runId) this.log(`MLflow parent run ${runId} in ${store}; see it with: gx ui`);
-    if (!result.complete) {
-      this.log(`continue with: gx sweep --resume ${result.sweepDir}`);
+    if (!result.complete && flags.detach) {
+      this.log(`trials queued; follow and finish the sweep with: gx sweep --resume ${result.sweepDir} --queue <url>`);
+    } else if (!result.complete) {
+      this.log(`continue with: gx sweep --resume ${result.sweepDir}${flags.queue ? ' --queue <url>' : ''}`);
       process.exitCode = 130;
     }
     return { sweepDir: result.sweepDir, ...result.record };

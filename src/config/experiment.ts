@@ -36,6 +36,7 @@ export interface TrainConfig {
   readonly ema: number;
   readonly optimizer: { readonly g: OptimizerConfig; readonly d: OptimizerConfig };
   readonly checkpoint_every: number;
+  readonly checkpoint_every_steps: number;
   readonly sample_every: number;
   readonly sample_every_steps: number;
   readonly sample_grid?: { readonly classes: 'rows' | 'columns'; readonly noise: 'fixed' | 'fresh' };

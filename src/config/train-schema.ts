@@ -50,6 +50,13 @@ const properties: OptionsSchema<TrainConfig>['properties'] = {
     default: 1,
     description: 'Save G, D and both optimizers every N epochs (0: at the end only)',
   },
+  checkpoint_every_steps: {
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+    description:
+      'Also checkpoint every N generator steps (0: none by steps): a long trial loses at most N steps when its machine dies',
+  },
   sample_every: {
     type: 'integer',
     minimum: 0,

@@ -21,7 +21,7 @@ export async function reportFromStore(store: TrackingStore, experiment: string, 
 }
 
 /** A run as the report shows it: its settings, the curves of the metrics it logged, its sample grids. */
-async function reportRun(reader: StoreReader, run: StoredRun): Promise<ReportRun> {
+export async function reportRun(reader: StoreReader, run: StoredRun): Promise<ReportRun> {
   const curves: Record<string, CurvePoint[]> = {};
   for (const key of REPORTED_METRICS.filter((k) => run.metrics[k] !== undefined))
     curves[key] = points(await reader.metricHistory(run, key));

@@ -66,6 +66,8 @@ export interface RunOptions {
   runName?: string;
   /** Bookkeeping tags for the MLflow run, beside gx's own (a sweep's trial: gx.sweep, gx.trial, mlflow.parentRunId). */
   tags?: Record<string, string>;
+  /** A queued trial: each checkpoint also goes to the MLflow run; resumed with none made, it trains from the start. */
+  queued?: { fromStart: boolean };
 }
 
 export interface RunResult {
@@ -98,7 +100,7 @@ export async function resumeRun(run: string, options: RunOptions = {}): Promise<
     experiment,
     id,
     runDir,
-    join(runDir, 'checkpoint'),
+    options.queued?.fromStart ? undefined : join(runDir, 'checkpoint'),
     { ...options, runName: options.runName ?? runName },
     tracking,
   );
@@ -222,7 +224,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
       : []),
     measured(samples, sampleSchedule),
     evolutionGif({ runDir, tracker, warn }),
-    checkpoints({ every: trainConfig.checkpoint_every, runDir, gan, warn }),
+    checkpoints({ train: trainConfig, runDir, gan, warn, snapshotTo: options.queued && tracker }),
     ...(evaluator ? [evaluator.final] : []),
     runRecord({ ...parts }),
   ];

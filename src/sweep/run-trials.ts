@@ -68,6 +68,7 @@ export async function runTrials(
 /** A trial that ran keeps its run; one that could not run keeps what it had, and says why. */
 function recordOutcome(trial: TrialRecord, outcome: TrialOutcome): void {
   if ('error' in outcome) trial.error = outcome.error;
-  else Object.assign(trial, { runDir: outcome.runDir, runId: outcome.runId, metrics: outcome.metrics });
+  else
+    Object.assign(trial, { runDir: outcome.runDir, runId: outcome.runId, metrics: outcome.metrics, error: undefined });
   trial.status = outcome.status;
 }

@@ -1,5 +1,8 @@
 import type { Report, ReportRun } from '../report/report-run.js';
 import { runFromFolder } from '../report/run-folder-runs.js';
+import { reportRun } from '../report/store-runs.js';
+import { recordedStore } from '../tracking/open.js';
+import { readStore } from '../tracking/open-store-reader.js';
 import { readSweepRecord, type SweepRecord } from './record.js';
 import { rankTrials } from './summary.js';
 
@@ -17,10 +20,28 @@ export async function reportOfSweep(record: SweepRecord): Promise<Report> {
   const order = [...ranked, ...record.trials.filter((trial) => !ranked.includes(trial))];
   const runs: ReportRun[] = [];
   for (const trial of order) if (trial.runDir) runs.push(await runFromFolder(trial.runDir));
+  // A queued trial's run folder is on its worker's machine: its run is read from the MLflow server.
+  const queued = order.filter((trial) => !trial.runDir && trial.runId).map((trial) => trial.runId as string);
+  if (queued.length > 0) runs.push(...(await storedRuns(record.parent.store, queued)));
   return {
     title: `Sweep ${record.id}`,
     subtitle: `${record.trials.length} trials, ranked by ${record.metric} (${record.mode === 'max' ? 'higher' : 'lower'} is better)`,
     runs,
     ranking: { metric: record.metric, mode: record.mode },
   };
+}
+
+/** Runs of a store by id, in the order given (among its newest runs). */
+async function storedRuns(store: string, runIds: string[]): Promise<ReportRun[]> {
+  const where = recordedStore(store);
+  if (where.kind === 'none') return [];
+  return readStore(where, async (reader) => {
+    const listed = new Map((await reader.listRuns()).map((run) => [run.runId, run]));
+    const runs: ReportRun[] = [];
+    for (const id of runIds) {
+      const run = listed.get(id);
+      if (run) runs.push(await reportRun(reader, run));
+    }
+    return runs;
+  });
 }

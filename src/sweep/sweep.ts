@@ -37,8 +37,8 @@ export interface SweepOptions {
   warn?: (line: string) => void;
   /** Extra environment of the trials' processes. */
   trialEnv?: NodeJS.ProcessEnv;
-  /** Where the trials run: by default `jobs` processes on this machine. */
-  executor?: TrialExecutor;
+  /** Where the trials run: by default `jobs` processes on this machine; a function gets the sweep's folder and store. */
+  executor?: TrialExecutor | ((sweepDir: string, store: string) => TrialExecutor);
 }
 
 /** Runs a sweep: a parent MLflow run, then one child run per trial (`gx run` in a worker process). */
@@ -93,7 +93,10 @@ async function execute(
 ) {
   const save = sweepRecordSaver(sweepDir, record, tracker);
   await save();
-  const executor = options.executor ?? localExecutor({ sweepDir, jobs: options.jobs ?? 1, env: options.trialEnv });
+  const executor =
+    typeof options.executor === 'function'
+      ? options.executor(sweepDir, record.parent.store)
+      : (options.executor ?? localExecutor({ sweepDir, jobs: options.jobs ?? 1, env: options.trialEnv }));
   const stop = stopSignal(options);
   try {
     await runTrials(sweepDir, record, tracker, executor, { ...options, stop: stop.signal }, planned, save);

@@ -20,7 +20,8 @@ export interface TrialTask {
 
 /** How a trial ended: its run's result, or the error that failed (or stopped) it before it had one. */
 export type TrialOutcome =
-  | { status: 'FINISHED' | 'STOPPED'; runDir: string; runId?: string; metrics: Record<string, number> }
+  /** A queued trial's run folder is on its worker's machine: it has its MLflow run only. */
+  | { status: 'FINISHED' | 'STOPPED'; runDir?: string; runId?: string; metrics: Record<string, number> }
   | { status: 'FAILED' | 'STOPPED'; error: string };
 
 /** What an executor tells the sweep of each trial it runs. */

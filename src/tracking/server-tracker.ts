@@ -39,7 +39,8 @@ export type Warn = (line: string) => void;
 export async function createServerRun(folder: string, run: NewServerRun, warn: Warn): Promise<Tracker> {
   for (const key of Object.keys(run.tags)) assertMlflowKey(key, 'tag');
   const outbox = Outbox.open(folder);
-  const uid = randomUUID();
+  // A caller may name the run itself (a queued trial, whatever machine runs it): a retry finds the same run.
+  const uid = run.tags['gx.run_uid'] ?? randomUUID();
   outbox.add({
     op: 'start',
     uri: withoutCredentials(run.uri),

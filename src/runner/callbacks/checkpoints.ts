@@ -1,18 +1,23 @@
 import { join } from 'node:path';
+import type { TrainConfig } from '../../config/experiment.js';
 import { type Gan, sampler } from '../../models/gan.js';
 import { saveLayersModel } from '../../models/model-files.js';
 import { describeSystemError } from '../../system-errors.js';
+import { snapshotCheckpoint } from '../../tracking/checkpoint-snapshot.js';
+import type { Tracker } from '../../tracking/tracker.js';
 import { saveCheckpoint } from '../run-folder/checkpoint.js';
 import { syncRecord } from '../run-folder/records.js';
 import { bestEffort } from './best-effort.js';
 import type { Callback, RunContext } from './callback.js';
 
 export interface CheckpointsOptions {
-  /** Every N epochs (0: only at the end). */
-  every: number;
+  /** checkpoint_every epochs and checkpoint_every_steps generator steps (0: not by that count), and at the end. */
+  train: Pick<TrainConfig, 'checkpoint_every' | 'checkpoint_every_steps'>;
   runDir: string;
   gan: Gan;
   warn: (line: string) => void;
+  /** Also sends each checkpoint to this run's artifacts (see checkpoint-snapshot.ts): a queued trial's. */
+  snapshotTo?: Tracker;
 }
 
 /**
@@ -20,7 +25,8 @@ export interface CheckpointsOptions {
  * the end, and the final G in <run>/model. Listed after the other callbacks, so a checkpoint sees what they did in
  * the same event.
  */
-export function checkpoints({ every, runDir, gan, warn }: CheckpointsOptions): Callback {
+export function checkpoints({ train, runDir, gan, warn, snapshotTo }: CheckpointsOptions): Callback {
+  const { checkpoint_every: every, checkpoint_every_steps: everySteps = 0 } = train;
   const historyFile = join(runDir, 'history.jsonl');
   let checkpointedAt = -1;
   const save = async (context: RunContext) => {
@@ -31,8 +37,18 @@ export function checkpoints({ every, runDir, gan, warn }: CheckpointsOptions): C
     await syncRecord(historyFile);
     await saveCheckpoint(join(runDir, 'checkpoint'), gan, { state, callbacks: context.callbackStates() });
     checkpointedAt = state.step;
+    if (snapshotTo)
+      await snapshotCheckpoint(
+        snapshotTo,
+        join(runDir, 'checkpoint'),
+        state.step,
+        join(runDir, 'mlflow', 'checkpoints'),
+      );
   };
   return {
+    async onStepEnd(context) {
+      if (everySteps > 0 && context.state.step % everySteps === 0) await save(context);
+    },
     async onEpochEnd(context) {
       if (every > 0 && context.state.epoch % every === 0) await save(context);
     },

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot, tempDir } from '../helpers/cli.js';
+import { tinyIn } from '../helpers/experiments.js';
+import { type MlflowServer, mlflowApi, startMlflowServer } from '../helpers/mlflow-server.js';
+import { type RedisServer, redisServerInstalled, startRedisServer } from '../helpers/redis-server.js';
+
+type Pair<V = string> = { key: string; value: V };
+type Run = { info: { run_id: string; status: string }; data: { tags?: Pair[]; params?: Pair[] } };
+
+const PASSWORD = 'gx-redis-Secret-7f3a9c';
+
+/** `gx` as a process of its own, its output kept (a worker runs until stopped). */
+function startGx(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
+    cwd,
+    env: { ...process.env, MLFLOW_TRACKING_URI: '', REDIS_PASSWORD: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk) => {
+    output.stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, output, exited };
+}
+
+const tagsOf = (run: Run) => Object.fromEntries((run.data.tags ?? []).map(({ key, value }) => [key, value]));
+
+/** Every file under a folder (recursively). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalled() && 'no redis-server' }, () => {
+  let mlflow: MlflowServer;
+  let redis: RedisServer;
+  const workers: ChildProcess[] = [];
+  before(async () => {
+    [mlflow, redis] = await Promise.all([startMlflowServer(), startRedisServer(PASSWORD)]);
+  });
+  after(() => {
+    for (const worker of workers) worker.kill('SIGKILL');
+    mlflow?.stop();
+    redis?.stop();
+  });
+
+  /** A worker in a working folder and a gx cache of its own, sharing nothing with the sweep or another worker. */
+  const startWorker = (login: 'url' | 'env') => {
+    const cwd = tempDir('gx-worker-');
+    const queue = login === 'url' ? redis.url : `redis://127.0.0.1:${redis.port}`;
+    const env = { GX_CACHE_DIR: join(cwd, 'cache'), MLFLOW_TRACKING_URI: mlflow.uri, REDIS_PASSWORD: PASSWORD };
+    const worker = startGx(
+      ['worker', '--queue', queue, '--lock-seconds', '3', '--backend', 'wasm'],
+      cwd,
+      login === 'env' ? env : { ...env, REDIS_PASSWORD: '' },
+    );
+    workers.push(worker.child);
+    return { ...worker, cwd };
+  };
+
+  const runsOf = async (experiment: string) => {
+    const { experiment: found } = await mlflowApi<{ experiment: { experiment_id: string } }>(
+      mlflow,
+      'mlflow/experiments/get-by-name',
+      { experiment_name: experiment },
+    );
+    const { runs = [] } = await mlflowApi<{ runs?: Run[] }>(mlflow, 'mlflow/runs/search', undefined, {
+      experiment_ids: [found.experiment_id],
+      max_results: 100,
+    });
+    return runs;
+  };
+
+  it('runs a 4-trial sweep on 2 workers: 4 finished child runs under the parent, its report, no password anywhere', async () => {
+    const dir = tinyIn('qsweep');
+    const [a, b] = [startWorker('url'), startWorker('env')];
+    const sweep = startGx(
+      [
+        'sweep',
+        'qsweep.yaml',
+        '--param',
+        'train.optimizer.g.lr=1e-3,2e-3,4e-3,8e-3',
+        '--max-steps',
+        '4',
+        '--queue',
+        redis.url,
+        '--json',
+      ],
+      dir,
+      { MLFLOW_TRACKING_URI: mlflow.uri },
+    );
+    assert.equal(await sweep.exited, 0, sweep.output.stderr);
+    const record = JSON.parse(sweep.output.stdout) as { sweepDir: string; parent: { runId: string } };
+    const runs = await runsOf('qsweep');
+    const children = runs.filter((run) => tagsOf(run)['mlflow.parentRunId'] === record.parent.runId);
+    assert.deepEqual(children.map((run) => tagsOf(run)['gx.trial']).sort(), ['1', '2', '3', '4']);
+    assert.ok(children.every((run) => run.info.status === 'FINISHED'));
+    assert.equal(runs.length, 5, 'the parent and one run per trial');
+    const { files = [] } = await mlflowApi<{ files?: { path: string }[] }>(mlflow, 'mlflow/artifacts/list', {
+      run_id: record.parent.runId,
+    });
+    assert.ok(
+      files.some((file) => file.path === 'report.html'),
+      JSON.stringify(files),
+    );
+    assert.match(sweep.output.stderr, /trial \d running on /);
+    // Both workers took trials.
+    assert.match(a.output.stderr, /started/);
+    assert.match(b.output.stderr, /started/);
+
+    // The password is in no file (sweep, workers, MLflow's database and artifacts), param, tag or output.
+    for (const file of [...filesUnder(dir), ...filesUnder(a.cwd), ...filesUnder(b.cwd), ...filesUnder(mlflow.dir)])
+      if (statSync(file).size < 50_000_000) assert.ok(!readFileSync(file).includes(PASSWORD), file);
+    for (const text of [sweep.output.stdout, sweep.output.stderr, a.output.stderr, a.output.stdout, b.output.stderr])
+      assert.ok(!text.includes(PASSWORD));
+    for (const run of runs) assert.ok(!JSON.stringify(run).includes(PASSWORD));
+    for (const worker of [a, b]) worker.child.kill('SIGTERM');
+    await Promise.all([a.exited, b.exited]);
+  });
+
+  it('continues a trial whose process crashed, then whose worker was killed, from its snapshots: one run, each step once', async () => {
+    const dir = tinyIn('qkill');
+    const a = startWorker('env');
+    const sweep = startGx(
+      [
+        'sweep',
+        'qkill.yaml',
+        '--param',
+        'train.optimizer.g.lr=1e-3',
+        '--max-steps',
+        '30',
+        '--set',
+        'train.checkpoint_every_steps=5',
+        '--set',
+        'train.epochs=20',
+        '--queue',
+        redis.url,
+        '--json',
+      ],
+      dir,
+      { MLFLOW_TRACKING_URI: mlflow.uri },
+    );
+    /** Waits for the trial's run to tag a snapshot later than `after`, and returns its step. */
+    const snapshotAfter = async (after: number) => {
+      for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(2000)) {
+        const runs = await runsOf('qkill').catch(() => []);
+        const latest = runs.map((run) => tagsOf(run)['gx.checkpoint.latest']).find(Boolean);
+        const step = latest ? Number(latest.replace('step-', '')) : -1;
+        if (step > after) return step;
+      }
+      throw new Error(`no snapshot after step ${after}; worker: ${a.output.stderr}`);
+    };
+    const first = await snapshotAfter(0);
+    // The trial's process dies (as out of memory would): its job fails, and is retried.
+    const trialPid = execFileSync('pgrep', ['-P', String(a.child.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0];
+    process.kill(Number(trialPid), 'SIGKILL');
+    const second = await snapshotAfter(first);
+    assert.match(a.output.stderr, /taking over MLflow run \w+ from its checkpoint at step \d+/);
+    // Then the whole worker dies; another, sharing nothing with it, takes the trial over once its lock runs out.
+    a.child.kill('SIGKILL');
+    const b = startWorker('url');
+    assert.equal(await sweep.exited, 0, sweep.output.stderr + b.output.stderr);
+    assert.match(b.output.stderr, new RegExp(`from its checkpoint at step (${second}|[1-9]\\d+)`));
+    const runs = await runsOf('qkill');
+    const trials = runs.filter((run) => tagsOf(run)['gx.trial'] === '1');
+    assert.equal(trials.length, 1, 'a retried job makes no second run');
+    assert.equal(trials[0].info.status, 'FINISHED');
+    const { metrics = [] } = await mlflowApi<{ metrics?: { step: string }[] }>(mlflow, 'mlflow/metrics/get-history', {
+      run_id: trials[0].info.run_id,
+      metric_key: 'g_loss',
+      max_results: '1000',
+    });
+    const steps = metrics.map((point) => Number(point.step)).sort((x, y) => x - y);
+    assert.deepEqual(
+      steps,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+      'every step exactly once',
+    );
+    b.child.kill('SIGTERM');
+    await b.exited;
+  });
+});
