@@ -24,8 +24,6 @@ export async function chooseNetwork(
       'give the folder class subfolders, or measure with your own network: eval.network: {type: file, path: ...}',
     );
   }
-  const key = data.catalogued
-    ? data.dataset
-    : `${data.dataset}-${setDigest(data.train).slice(0, 16)}`;
+  const key = data.catalogued ? data.dataset : `${data.dataset}-${setDigest(data.train).slice(0, 16)}`;
   return loadClassifier(key, cacheDir, { train: data.train, test: data.test }, log);
 }
