@@ -159,7 +159,9 @@ function readCert(env: NodeJS.ProcessEnv, name: string): Buffer | undefined {
   } catch (error) {
     const described = describeSystemError(error);
     if (!described) throw error;
-    throw new GxError(described.code, `${name}=${described.message}`, 'give the path of a PEM file, or unset it');
+    // The reason alone (`read: is a folder`, `<path>: no such file`): the line names the variable and its path.
+    const reason = described.message.slice(described.message.indexOf(': ') + 2);
+    throw new GxError(described.code, `${name}=${path}: ${reason}`, 'give the path of a PEM file, or unset it');
   }
 }
 

@@ -103,7 +103,7 @@ describe('what gx does with each kind of answer from a real MLflow server', () =
       [
         ['runs'],
         { MLFLOW_TRACKING_URI: tls.uri, MLFLOW_TRACKING_SERVER_CERT_PATH: dir },
-        /MLFLOW_TRACKING_SERVER_CERT_PATH=.*folder/,
+        /MLFLOW_TRACKING_SERVER_CERT_PATH=\/.*: is a folder/,
       ],
     ];
     for (const [args, env, said] of cases) {
