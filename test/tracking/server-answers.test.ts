@@ -40,9 +40,12 @@ describe('what gx does with each kind of answer from a real MLflow server', () =
     const proxy = await startProxy('pass');
     proxy.dropAnswers = ['POST /api/2.0/mlflow/runs/create ', 'POST /api/2.0/mlflow/logged-models '];
     const dir = tinyIn('lost-answers');
-    const run = await gxChild(['run', 'lost-answers.yaml', '--max-steps', '2'], dir, {
-      MLFLOW_TRACKING_URI: proxy.uri,
-    }).exited;
+    const run = await gxChild(
+      ['run', 'lost-answers.yaml', '--max-steps', '2'],
+      dir,
+      { MLFLOW_TRACKING_URI: proxy.uri },
+      180_000,
+    ).exited;
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(proxy.dropped.length, 2, `answers lost: ${proxy.dropped}`);
     const runs = await runsOf(server, 'lost-answers');
