@@ -66,8 +66,9 @@ describe('a sweep killed with kill -9 while a trial trains', () => {
     const mlruns = join(dir, 'mlruns');
     const experiments = readdirSync(mlruns).filter((name) => /^\d+$/.test(name) && name !== '0');
     const runs = experiments.flatMap((id) =>
-      readdirSync(join(mlruns, id), { withFileTypes: true }).filter(
-        (e) => e.isDirectory() && e.name !== 'datasets' && e.name !== 'models',
+      // A run is a folder with its meta.yaml (beside it: the experiment's tags/, datasets/, models/).
+      readdirSync(join(mlruns, id), { withFileTypes: true }).filter((e) =>
+        existsSync(join(mlruns, id, e.name, 'meta.yaml')),
       ),
     );
     assert.equal(runs.length, 2, `the parent and one trial: ${runs.map((e) => e.name)}`);
