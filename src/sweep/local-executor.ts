@@ -1,8 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { lockHolder } from '../runner/run-folder/lock.js';
 import { type TrialExecutor, type TrialOutcome, type TrialTask, trialRun } from './trial-executor.js';
 import type { TrialReply, TrialRequest } from './trial-process.js';
 import { trialLabel } from './trials.js';
@@ -85,8 +87,25 @@ async function requestOf(sweepDir: string, task: TrialTask): Promise<TrialReques
   const { experiment } = task.run;
   // Each trial's run in a folder of its own, emptied of whatever a start cut short left there.
   const runsDir = join(sweepDir, 'trials', trialLabel(task.trial.index));
+  const left = await runLeftIn(runsDir);
+  if (left) return { resume: left, maxSteps, backend };
   await rm(runsDir, { recursive: true, force: true });
   return { experiment, runsDir, maxSteps, backend, ...trialRun(task, experiment) };
+}
+
+/**
+ * The run a trial left when its sweep was killed before it could record it: once the trial's process lets go of it
+ * (it stops with a checkpoint when the sweep is gone), the trial continues from there rather than start again
+ * beside it. Undefined when there is no checkpoint to continue from.
+ */
+async function runLeftIn(runsDir: string): Promise<string | undefined> {
+  for (const entry of await readdir(runsDir, { withFileTypes: true }).catch(() => [])) {
+    if (!entry.isDirectory()) continue;
+    const runDir = join(runsDir, entry.name);
+    while ((await lockHolder(runDir)) !== undefined) await sleep(500);
+    if (existsSync(join(runDir, 'checkpoint'))) return runDir;
+  }
+  return undefined;
 }
 
 function outcomeOf(code: number | null, reply: TrialReply | undefined, stopAsked: boolean): TrialOutcome {

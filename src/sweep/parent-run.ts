@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
+import { adoptServerRun } from '../tracking/adopt-run.js';
 import { recordedStore, startTracking } from '../tracking/open.js';
 import type { Tracker } from '../tracking/tracker.js';
+import type { SweepRecord } from './record.js';
 import type { Trial } from './trials.js';
 
 /**
@@ -15,6 +17,7 @@ export async function startParentRun(
   sweepId: string,
   sweepDir: string,
   warn: (line: string) => void,
+  patienceMs = PARENT_PATIENCE_MS,
 ): Promise<Tracker> {
   const tracker = await startTracking(
     base.tracking,
@@ -27,7 +30,7 @@ export async function startParentRun(
     warn,
   );
   await tracker.logParams(sweepParams(base));
-  await parentCreated(tracker, warn);
+  await parentCreated(tracker, patienceMs, warn);
   return tracker;
 }
 
@@ -60,10 +63,28 @@ const PARENT_PATIENCE_MS = 60_000;
  * (a busy machine, a server just started) gets longer to create the parent before the first trial starts. One that
  * cannot be reached does not hold the sweep: its trials run unnested, and the record waits on disk.
  */
-async function parentCreated(tracker: Tracker, warn: (line: string) => void) {
+async function parentCreated(tracker: Tracker, patienceMs: number, warn: (line: string) => void) {
   if (recordedStore(tracker.store).kind !== 'server') return;
-  for (const deadline = Date.now() + PARENT_PATIENCE_MS; tracker.runId === undefined && Date.now() < deadline; )
+  for (const deadline = Date.now() + patienceMs; tracker.runId === undefined && Date.now() < deadline; )
     await sleep(200);
   if (tracker.runId === undefined)
-    warn(`the MLflow parent run is not created yet: the trials will not be nested under it in ${tracker.store}`);
+    warn(`the MLflow parent run is not created yet: trials that start before it are nested under it at the end`);
+}
+
+/**
+ * Nests under the parent run the trials that started before it was created (a server slow at the start): once the
+ * sweep ends, its parent run is there if the server came back. A trial's tag that cannot be sent now waits in its
+ * run's record for `gx sync`.
+ */
+export async function adoptTrials(record: SweepRecord, parent: Tracker, warn: (line: string) => void) {
+  const parentRunId = parent.runId;
+  if (parentRunId === undefined || recordedStore(parent.store).kind !== 'server') return;
+  for (const trial of record.trials) {
+    if (trial.runDir === undefined) continue;
+    await adoptServerRun(trial.runDir, parentRunId).catch((error: Error) =>
+      warn(
+        `trial ${trial.index} is not nested under the parent run yet (${error.message}); \`gx sync ${trial.runDir}\` does it`,
+      ),
+    );
+  }
 }

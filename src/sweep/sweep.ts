@@ -8,7 +8,7 @@ import type { Tracker } from '../tracking/tracker.js';
 import { credentialsIn } from '../uri-credentials.js';
 import { finishSweep } from './finish.js';
 import { localExecutor } from './local-executor.js';
-import { startParentRun } from './parent-run.js';
+import { adoptTrials, startParentRun } from './parent-run.js';
 import { defaultMetric, sweepTrials, writePlan } from './plan.js';
 import { readSweepRecord, type SweepRecord, sweepRecordSaver, type TrialRecord } from './record.js';
 import { runTrials } from './run-trials.js';
@@ -37,6 +37,8 @@ export interface SweepOptions {
   warn?: (line: string) => void;
   /** Extra environment of the trials' processes. */
   trialEnv?: NodeJS.ProcessEnv;
+  /** How long to wait for a slow server to create the parent run before the first trial starts (60 s). */
+  parentPatienceMs?: number;
   /** Where the trials run: by default `jobs` processes on this machine; a function gets the sweep's folder and store. */
   executor?: TrialExecutor | ((sweepDir: string, store: string) => TrialExecutor);
 }
@@ -54,6 +56,7 @@ export async function runSweep(file: string, overrides: readonly string[], optio
     id,
     sweepDir,
     warnOf(options),
+    options.parentPatienceMs,
   );
   const record: SweepRecord = {
     id,
@@ -104,6 +107,7 @@ async function execute(
     stop.dispose();
   }
   const { ranked, complete } = await finishSweep(sweepDir, record, tracker, save, warnOf(options));
+  await adoptTrials(record, tracker, warnOf(options));
   return { sweepDir, record, ranked, complete };
 }
 

@@ -18,6 +18,9 @@ export type TrialReply = { result: RunResult } | { error: { code?: string; messa
  */
 process.once('message', async (request: TrialRequest) => {
   const stop = stopOnSignal();
+  // The sweep is gone (kill -9): no one is left to record this trial, so it stops as if asked, with a checkpoint
+  // that a resumed sweep continues, rather than train on unwatched beside the trial the resume would start again.
+  process.once('disconnect', () => process.kill(process.pid, 'SIGINT'));
   const options: RunOptions = {
     runsDir: request.runsDir,
     backend: request.backend,
@@ -41,5 +44,6 @@ process.once('message', async (request: TrialRequest) => {
 });
 
 function reply(message: TrialReply, exitCode: number): void {
+  if (!process.connected) process.exit(exitCode);
   process.send?.(message, () => process.exit(exitCode));
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { findOrCreate } from './find-or-create.js';
 import { tagList } from './log-batch.js';
 import type { MlflowHttp } from './mlflow-http.js';
 import type { CallOptions } from './mlflow-retry.js';
@@ -47,35 +48,33 @@ export async function sendModel(
 ) {
   const experimentId = run.experimentId ?? run.artifactRoot.split('/')[0];
   type Model = { info: { model_id: string; artifact_uri: string } };
-  const found = await http.call<{ models?: Model[] }>(
-    'POST',
-    'logged-models/search',
-    { experiment_ids: [experimentId], filter: `tags.\`gx.model_uid\` = '${uid}'`, max_results: 1 },
+  const params = Object.entries(model.params).map(([key, value]) => ({ key, value }));
+  let fresh = false;
+  const created = await findOrCreate(
+    async (retried) => {
+      const filter = `tags.\`gx.model_uid\` = '${uid}'`;
+      const body = { experiment_ids: [experimentId], filter, max_results: 1 };
+      return (await http.call<{ models?: Model[] }>('POST', 'logged-models/search', body, retried)).models?.[0];
+    },
+    async (once) => {
+      const body = {
+        experiment_id: experimentId,
+        name: model.name,
+        model_type: model.modelType,
+        source_run_id: run.runId,
+        params: params.slice(0, CREATE_PARAMS),
+        tags: tagList({ 'gx.model_uid': uid }),
+      };
+      const { model: made } = await http.call<{ model: Model }>('POST', 'logged-models', body, once);
+      fresh = true;
+      return made;
+    },
     options,
   );
-  const params = Object.entries(model.params).map(([key, value]) => ({ key, value }));
-  let created = found.models?.[0];
-  if (!created) {
-    created = (
-      await http.call<{ model: Model }>(
-        'POST',
-        'logged-models',
-        {
-          experiment_id: experimentId,
-          name: model.name,
-          model_type: model.modelType,
-          source_run_id: run.runId,
-          params: params.slice(0, CREATE_PARAMS),
-          tags: tagList({ 'gx.model_uid': uid }),
-        },
-        options,
-      )
-    ).model;
-    if (params.length > CREATE_PARAMS) {
-      const id = created.info.model_id;
-      const rest = { model_id: id, params: params.slice(CREATE_PARAMS) };
-      await http.call('POST', `logged-models/${encodeURIComponent(id)}/params`, rest, options);
-    }
+  if (fresh && params.length > CREATE_PARAMS) {
+    const id = created.info.model_id;
+    const rest = { model_id: id, params: params.slice(CREATE_PARAMS) };
+    await http.call('POST', `logged-models/${encodeURIComponent(id)}/params`, rest, options);
   }
   const { model_id: modelId, artifact_uri: artifactUri } = created.info;
   // The proxy's address: mlflow-artifacts:/<experiment>/models/<model id>/artifacts.

@@ -2,9 +2,14 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvHttpProxyAgent, request } from 'undici';
 import { GxError } from '../errors.js';
+import { describeSystemError } from '../system-errors.js';
 import { credentialsIn, type Login, withoutCredentials } from '../uri-credentials.js';
-import { answerError, gaveUp, type MlflowError, unreachable } from './mlflow-error.js';
-import { backoffSeconds, type CallOptions, retryPolicyFromEnv } from './mlflow-retry.js';
+import { answerError, gaveUp, type MlflowError, TLS_PORT, unreachable } from './mlflow-error.js';
+import { backoffSeconds, type CallOptions, retryAfterSeconds, retryPolicyFromEnv } from './mlflow-retry.js';
+import { speaksTls } from './tls-probe.js';
+
+/** Waits at least this long are said (`onWait`): a shorter one passes unnoticed, a longer one looks like a hang. */
+const SAID_WAIT_S = 5;
 
 export interface MlflowHttp {
   /** The server's root, without a trailing slash and without a login. */
@@ -28,23 +33,26 @@ export interface MlflowHttp {
  * those variables, as it does in MLflow's client (requests replaces the Authorization header with the URL's user
  * info). A URI stored without its login (a run's record) signs in with the login of MLFLOW_TRACKING_URI when that
  * names the same server, so `gx sync` and `--resume` need no password on disk. The login is never shown: `uri`
- * and every message name the server without it.
+ * and every message name the server without it. A wait of seconds before a retry is said through `onWait`.
  */
 export function connectMlflow(
   uri: string,
   env: NodeJS.ProcessEnv = process.env,
   login: Login | undefined = credentialsIn(uri),
+  onWait: (line: string) => void = (line) => process.stderr.write(`gx: ${line}\n`),
 ): MlflowHttp {
   const root = serverRoot(withoutCredentials(uri));
   const policy = retryPolicyFromEnv(env);
   const timeout = Number(env.MLFLOW_HTTP_REQUEST_TIMEOUT ?? 120) * 1000;
-  const clientCert = env.MLFLOW_TRACKING_CLIENT_CERT_PATH && readFileSync(env.MLFLOW_TRACKING_CLIENT_CERT_PATH);
+  const clientCert = readCert(env, 'MLFLOW_TRACKING_CLIENT_CERT_PATH');
+  const serverCert = readCert(env, 'MLFLOW_TRACKING_SERVER_CERT_PATH');
+  let tlsPort: Promise<boolean> | undefined; // asked once: does the port of an http:// URI speak TLS?
   const dispatcher = new EnvHttpProxyAgent({
     headersTimeout: timeout,
     bodyTimeout: timeout,
     connect: {
       rejectUnauthorized: !/^(true|1)$/i.test(env.MLFLOW_TRACKING_INSECURE_TLS ?? ''),
-      ...(env.MLFLOW_TRACKING_SERVER_CERT_PATH && { ca: readFileSync(env.MLFLOW_TRACKING_SERVER_CERT_PATH) }),
+      ...(serverCert && { ca: serverCert }),
       ...(clientCert && { cert: clientCert, key: clientCert }),
     },
   });
@@ -64,8 +72,8 @@ export function connectMlflow(
     body: string | Uint8Array | undefined,
     { retries = policy.retries, signal }: CallOptions = {},
   ) {
+    let failure: MlflowError | undefined;
     for (let attempt = 1; ; attempt++) {
-      let failure: MlflowError;
       let retryAfter: string | undefined;
       try {
         const response = await request(url, {
@@ -80,19 +88,32 @@ export function connectMlflow(
           },
         });
         const bytes = new Uint8Array(await response.body.arrayBuffer());
-        if (response.statusCode < 300) return bytes;
+        if (response.statusCode < 300) return { status: response.statusCode, bytes };
         failure = answerError(method, url, response.statusCode, Buffer.from(bytes).toString('utf8'));
         const header = response.headers['retry-after'];
         retryAfter = Array.isArray(header) ? header[0] : header;
       } catch (error) {
-        if (signal?.aborted) throw gaveUp(root);
+        // Stopped waiting: what went wrong before says more than "did not answer" (a server closing connections).
+        if (signal?.aborted) throw failure ?? gaveUp(root);
         failure = unreachable(root, error as Error);
+        if (await closedForTls(failure)) failure = unreachable(root, Object.assign(new Error(), { code: TLS_PORT }));
       }
       if (!failure.transient || attempt > retries) throw failure;
-      await sleep(backoffSeconds(policy, attempt, retryAfter) * 1000, undefined, { signal }).catch(() => {
-        throw gaveUp(root);
+      const seconds = backoffSeconds(policy, attempt, retryAfter);
+      if (seconds >= SAID_WAIT_S) onWait(waitLine(failure, seconds, attempt, retries, retryAfter));
+      const lastFailure = failure;
+      await sleep(seconds * 1000, undefined, { signal }).catch(() => {
+        throw lastFailure;
       });
     }
+  }
+
+  /** A plain http:// connection closed without an answer, by a port that speaks TLS. */
+  async function closedForTls(failure: MlflowError): Promise<boolean> {
+    if (!['UND_ERR_SOCKET', 'ECONNRESET'].includes(failure.errorCode ?? '') || !root.startsWith('http:')) return false;
+    const { hostname, port } = new URL(root);
+    tlsPort ??= speaksTls(hostname.replace(/^\[|\]$/g, ''), Number(port || 80));
+    return tlsPort;
   }
 
   const artifactUrl = (path: string) =>
@@ -103,17 +124,45 @@ export function connectMlflow(
     async call(method, endpoint, body = {}, options) {
       const url = new URL(`${root}/api/2.0/mlflow/${endpoint}`);
       if (method === 'GET') for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
-      const bytes = await send(method, url.href, method === 'GET' ? undefined : JSON.stringify(body), options);
-      const text = Buffer.from(bytes).toString('utf8');
-      return text === '' ? ({} as never) : JSON.parse(text);
+      const answer = await send(method, url.href, method === 'GET' ? undefined : JSON.stringify(body), options);
+      const text = Buffer.from(answer.bytes).toString('utf8');
+      if (text === '') return {} as never;
+      try {
+        return JSON.parse(text);
+      } catch {
+        // A proxy's sign-in page, another kind of server: the same answer every time.
+        throw answerError(method, url.href, answer.status, text);
+      }
     },
     async upload(path, bytes, options) {
       await send('PUT', artifactUrl(path), bytes, options);
     },
-    download: (path, options) => send('GET', artifactUrl(path), undefined, options),
+    download: async (path, options) => (await send('GET', artifactUrl(path), undefined, options)).bytes,
     // close() would wait for requests in flight, as long as a server that never answers keeps them.
     close: () => dispatcher.destroy(),
   };
+}
+
+/** What gx does while it waits to try again, and why: a wait of minutes must not look like a hang. */
+function waitLine(failure: MlflowError, seconds: number, attempt: number, retries: number, retryAfter?: string) {
+  const asked = retryAfter === undefined ? Number.NaN : retryAfterSeconds(retryAfter);
+  const capped = asked > seconds ? ` (it asked for ${Math.round(asked)} s)` : '';
+  return `${failure.message}; trying again in ${Math.round(seconds)} s${capped}, retry ${attempt} of ${retries}`;
+}
+
+/** A certificate file named by an MLflow variable; a path that is no file says which variable to fix. */
+function readCert(env: NodeJS.ProcessEnv, name: string): Buffer | undefined {
+  const path = env[name];
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const described = describeSystemError(error);
+    if (!described) throw error;
+    // The reason alone (`read: is a folder`, `<path>: no such file`): the line names the variable and its path.
+    const reason = described.message.slice(described.message.indexOf(': ') + 2);
+    throw new GxError(described.code, `${name}=${path}: ${reason}`, 'give the path of a PEM file, or unset it');
+  }
 }
 
 function sameRoot(uri: string, root: string): boolean {

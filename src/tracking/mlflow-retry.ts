@@ -21,14 +21,18 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
   };
 }
 
+/** The longest a server's Retry-After holds gx before it tries again (and says so): a minute, not an hour. */
+export const RETRY_AFTER_CAP_S = 60;
+
 /** How long to wait before retry number `attempt` (1-based); a server's Retry-After wins when it asks for longer. */
 export function backoffSeconds(policy: RetryPolicy, attempt: number, retryAfter?: string, random = Math.random) {
   const backoff = Math.min(120, policy.factor * 2 ** (attempt - 1) + random() * policy.jitter);
   const asked = retryAfter === undefined ? Number.NaN : retryAfterSeconds(retryAfter);
-  return Number.isFinite(asked) ? Math.max(backoff, Math.min(asked, 600)) : backoff;
+  return Number.isFinite(asked) ? Math.max(backoff, Math.min(asked, RETRY_AFTER_CAP_S)) : backoff;
 }
 
-function retryAfterSeconds(value: string): number {
+/** Seconds a Retry-After header asks for (a number, or a date); NaN when it says neither. */
+export function retryAfterSeconds(value: string): number {
   if (/^\d+$/.test(value.trim())) return Number(value);
   const date = Date.parse(value);
   return Number.isNaN(date) ? Number.NaN : Math.max(0, (date - Date.now()) / 1000);

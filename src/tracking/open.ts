@@ -2,7 +2,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrackingConfig } from '../config/experiment.js';
-import { credentialsIn, type Login, withoutCredentials } from '../uri-credentials.js';
+import { GxError } from '../errors.js';
+import { type Login, normalisedUri, splitLogin } from '../uri-credentials.js';
 import { gitTags } from './git-tags.js';
 import { createLocalRun, reopenLocalRun } from './local-store.js';
 import { createServerRun, reopenServerRun, type Warn } from './server-tracker.js';
@@ -21,13 +22,26 @@ export type RecordedStore = TrackingStore | { kind: 'none' };
 const UNTRACKED = 'none';
 
 export function trackingStore(tracking: TrackingConfig = {}): TrackingStore {
-  const uri = tracking.uri ?? process.env.MLFLOW_TRACKING_URI;
-  if (uri === undefined || uri === '') return { kind: 'local', folder: 'mlruns' };
-  if (uri.startsWith('file:')) return { kind: 'local', folder: fileURLToPath(uri) };
+  // Spaces around the URI are the URL parser's to drop, not part of a folder's name (` http://...` is a server).
+  const text = normalisedUri(tracking.uri ?? process.env.MLFLOW_TRACKING_URI ?? '');
+  if (text === '') return { kind: 'local', folder: 'mlruns' };
+  if (/^file:/i.test(text)) return { kind: 'local', folder: fileURLToPath(text) };
   // Anything else with a scheme is for the server client, which says what is wrong with it.
-  if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^[a-z]:[\\/]/i.test(uri))
-    return { kind: 'server', uri: withoutCredentials(uri), login: credentialsIn(uri) };
-  return { kind: 'local', folder: uri };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[a-z]:[\\/]/i.test(text)) {
+    const { uri, login } = splitLogin(text);
+    if (uri.includes('@') && !URL.canParse(uri)) throw loginNotStripped();
+    return { kind: 'server', uri, login };
+  }
+  return { kind: 'local', folder: text };
+}
+
+/** A URI no parser reads that may still hold a login: refused without showing it. */
+function loginNotStripped(): GxError {
+  return new GxError(
+    'TRACKING_URI_INVALID',
+    'tracking URI is not a URL, and is not shown: it may hold a login',
+    'use http(s)://host:port of an MLflow server (a login goes in MLFLOW_TRACKING_USERNAME and _PASSWORD)',
+  );
 }
 
 export interface NewRun {

@@ -1,3 +1,4 @@
+import { findOrCreate } from './find-or-create.js';
 import { tagList } from './log-batch.js';
 import { MlflowError } from './mlflow-error.js';
 import type { MlflowHttp } from './mlflow-http.js';
@@ -5,7 +6,7 @@ import type { CallOptions } from './mlflow-retry.js';
 import type { Operation, ServerRun } from './outbox.js';
 import { experimentIdFor } from './server-experiments.js';
 
-/** Finds the run a start operation created (its answer may have been lost), or creates it. */
+/** Finds the run a start operation created (its answer may have been lost), or creates it, once. */
 export async function createRun(
   http: MlflowHttp,
   start: Extract<Operation, { op: 'start' }>,
@@ -13,27 +14,19 @@ export async function createRun(
 ): Promise<ServerRun> {
   const experimentId = await experimentIdFor(http, start.experiment, options);
   type Run = { info: { run_id: string; artifact_uri: string } };
-  const found = await http.call<{ runs?: Run[] }>(
-    'POST',
-    'runs/search',
-    { experiment_ids: [experimentId], filter: `tags.\`gx.run_uid\` = '${start.uid}'`, max_results: 1 },
+  const run = await findOrCreate(
+    async (retried) => {
+      const filter = `tags.\`gx.run_uid\` = '${start.uid}'`;
+      const body = { experiment_ids: [experimentId], filter, max_results: 1 };
+      return (await http.call<{ runs?: Run[] }>('POST', 'runs/search', body, retried)).runs?.[0];
+    },
+    async (once) => {
+      const tags = tagList(start.tags);
+      const body = { experiment_id: experimentId, run_name: start.runName, start_time: start.startTime, tags };
+      return (await http.call<{ run: Run }>('POST', 'runs/create', body, once)).run;
+    },
     options,
   );
-  const run =
-    found.runs?.[0] ??
-    (
-      await http.call<{ run: Run }>(
-        'POST',
-        'runs/create',
-        {
-          experiment_id: experimentId,
-          run_name: start.runName,
-          start_time: start.startTime,
-          tags: tagList(start.tags),
-        },
-        options,
-      )
-    ).run;
   // The proxy's address for the run's artifacts: mlflow-artifacts:/<experiment>/<run>/artifacts (or with a host).
   const artifactUri = run.info.artifact_uri;
   if (!artifactUri.startsWith('mlflow-artifacts:')) {

@@ -103,7 +103,7 @@ async function serverTracker(
   login?: Login,
   stop?: AbortSignal,
 ): Promise<Tracker> {
-  const http = connectMlflow(uri, process.env, login);
+  const http = connectMlflow(uri, process.env, login, warn);
   const rejectedBefore = outbox.rejected;
   const delivery = new BackgroundDelivery(outbox, http, warn);
   const add = (operation: Operation) => delivery.add(operation);

@@ -12,7 +12,7 @@ describe("retries as MLflow's Python client does them", () => {
     );
   });
 
-  it('backs off exponentially with jitter, at most 120 s, and waits as long as Retry-After asks', () => {
+  it('backs off exponentially with jitter, at most 120 s, and waits as long as Retry-After asks, up to a minute', () => {
     const policy = { retries: 7, factor: 2, jitter: 1 };
     assert.deepEqual(
       [1, 2, 3, 7, 9].map((attempt) => backoffSeconds(policy, attempt, undefined, () => 0)),
@@ -30,6 +30,11 @@ describe("retries as MLflow's Python client does them", () => {
       backoffSeconds(policy, 3, '1', () => 0),
       8,
     );
+    // A server asking for ten minutes gets one: gx says so and tries again.
+    assert.equal(
+      backoffSeconds(policy, 1, '600', () => 0),
+      60,
+    );
     const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
     assert.ok(Math.abs(backoffSeconds(policy, 1, inTenSeconds, () => 0) - 10) <= 1);
   });
@@ -46,5 +51,15 @@ describe("retries as MLflow's Python client does them", () => {
     );
     assert.equal(transient(undefined, 'ECONNREFUSED'), true);
     assert.equal(transient(undefined, 'ENOTFOUND'), false);
+    // Mistakes in the setup fail the same way every time: a certificate not trusted, TLS or HTTP not spoken.
+    for (const code of [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      'ERR_OSSL_PEM_NO_START_LINE',
+      'HPE_INVALID_CONSTANT',
+      'GX_TLS_PORT',
+    ])
+      assert.equal(transient(undefined, code), false, code);
+    assert.equal(transient(undefined, 'UND_ERR_SOCKET'), true);
   });
 });

@@ -41,6 +41,12 @@ export async function lockRun(runDir: string): Promise<() => Promise<void>> {
   );
 }
 
+/** The pid of the live process that holds a run's lock; undefined when none does. */
+export async function lockHolder(runDir: string): Promise<number | undefined> {
+  const pid = Number.parseInt(await readFile(join(runDir, 'run.lock'), 'utf8').catch(() => ''), 10);
+  return pid > 0 && running(pid) ? pid : undefined;
+}
+
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
