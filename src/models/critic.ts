@@ -9,8 +9,8 @@ export interface CriticOutput {
 
 export interface CriticOptions {
   /**
-   * The images' classes. Today's heads predict classes (AC-GAN) and do not read them; a conditioned D (projection)
-   * will, so callers pass them where they have them.
+   * The images' classes, [n] or [n, 1]. An AC-GAN head predicts classes and does not read them; a projection D
+   * (model.d_conditioning) scores the image against them, so callers pass them where they have them.
    */
   labels?: tf.Tensor;
   /**
@@ -28,10 +28,19 @@ export type Critic = (images: tf.Tensor, options?: CriticOptions) => CriticOutpu
  * the calls' order: a new caller of D in training mode changes every later mask.
  */
 export function createCritic(discriminator: tfl.LayersModel, reseedDropout: () => void): Critic {
-  return (images, { training = true } = {}) => {
+  const conditioned = discriminator.inputs.length > 1;
+  return (images, { labels, training = true } = {}) => {
     if (training) reseedDropout();
-    const out = discriminator.apply(images, { training }) as tf.Tensor | tf.Tensor[];
+    const out = discriminator.apply(conditioned ? [images, classInput(labels)] : images, { training }) as
+      | tf.Tensor
+      | tf.Tensor[];
     const [score, logits] = Array.isArray(out) ? out : [out];
     return { score: tf.reshape(score, [-1]), logits };
   };
+}
+
+/** Labels as a conditioned D's class input: int32, [n, 1]. */
+function classInput(labels: tf.Tensor | undefined): tf.Tensor {
+  if (!labels) throw new Error("a class-conditioned D (model.d_conditioning projection) needs the images' labels");
+  return tf.reshape(tf.cast(labels, 'int32'), [-1, 1]);
 }

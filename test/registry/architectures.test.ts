@@ -83,7 +83,8 @@ describe('architectures', () => {
       d_batch_norm: true,
       leaky_slope: 0.2,
       dropout: 0,
-      conditioning: 'multiply',
+      g_conditioning: 'multiply',
+      spectral_norm: 'none',
     } as const;
     const plain = architectures.get('dcgan').create(model, { imageShape: [28, 28, 3], classHead: false, seed: 0 });
     assert.deepEqual(
@@ -113,7 +114,7 @@ describe('architectures', () => {
     const concatenated = architectures
       .get('dcgan')
       .create(
-        { ...model, num_classes: 10, conditioning: 'concatenate' },
+        { ...model, num_classes: 10, g_conditioning: 'concatenate' },
         { imageShape: [28, 28, 1], classHead: true, seed: 0 },
       );
     const merge = concatenated.generator.layers.find((layer) => layer.getClassName() === 'Concatenate');

@@ -72,8 +72,9 @@ export const acganMnist: Architecture<AcganMnistOptions> = {
       d = apply(tfl.layers.dropout({ rate: model.dropout }), d);
     }
     const features = apply(tfl.layers.flatten(), d);
-    const outputs = discriminatorHeads(features, model.num_classes, classHead, init.glorotUniform);
-    return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };
+    const heads = discriminatorHeads(features, model, classHead, init.glorotUniform);
+    const discriminator = tfl.model({ inputs: [x, ...heads.inputs], outputs: heads.outputs, name: 'discriminator' });
+    return { generator, discriminator };
   },
 };
 

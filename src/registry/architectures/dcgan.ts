@@ -126,7 +126,8 @@ export const dcgan: Architecture<DcganOptions> = {
       d = extra(dActivate(level > 1)(apply(conv(widthAt(level), 2), d)), widthAt(level), dActivate(true));
     }
     const features = apply(tfl.layers.flatten(), d);
-    const outputs = discriminatorHeads(features, model.num_classes, classHead, init.dcgan);
-    return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };
+    const heads = discriminatorHeads(features, model, classHead, init.dcgan);
+    const discriminator = tfl.model({ inputs: [x, ...heads.inputs], outputs: heads.outputs, name: 'discriminator' });
+    return { generator, discriminator };
   },
 };

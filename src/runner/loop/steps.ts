@@ -32,7 +32,9 @@ export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, ra
         metrics.add('d_class_accuracy_fake', classAccuracy(fakeOut.logits, latent.labels));
         loss = tf.add(loss, tf.mul(gan.auxiliary.weight, metrics.add('d_loss_class', terms.class)));
       }
-      const batch = { real: real.images, fake, critic: (images: tf.Tensor) => gan.critic(images).score, random };
+      // Interpolates and reals are scored as of the real images' classes (a projection D reads them).
+      const critic = (images: tf.Tensor) => gan.critic(images, { labels: real.labels }).score;
+      const batch = { real: real.images, fake, critic, random };
       for (const { penalty } of gan.regularisers) {
         if (penalty) loss = tf.add(loss, tf.mul(penalty.weight, metrics.add(penalty.metric, penalty.term(batch))));
       }
