@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
 import { deriveSeed } from '../../random.js';
 import type { ModelConfig } from './architecture.js';
+import { spectral, spectralNormOf } from './spectral-norm.js';
 
 export type Initializer = ReturnType<typeof tfl.initializers.glorotNormal>;
 
@@ -59,7 +60,10 @@ export function discriminatorHeads(
   kernelInitializer: () => Initializer,
 ): { inputs: tfl.SymbolicTensor[]; outputs: tfl.SymbolicTensor[] } {
   const numClasses = model.num_classes;
-  const score = apply(tfl.layers.dense({ units: 1, kernelInitializer: kernelInitializer(), name: 'score' }), features);
+  const normalised = spectralNormOf(model).d;
+  const dense = (units: number, name: string) =>
+    spectral(tfl.layers.dense({ units, kernelInitializer: kernelInitializer(), name }), normalised, kernelInitializer);
+  const score = apply(dense(1, 'score'), features);
   const projection = model.d_conditioning === 'projection';
   if (!classHead && !projection) return { inputs: [], outputs: [score] };
   if (numClasses < 2) {
@@ -86,8 +90,7 @@ export function discriminatorHeads(
     const projected = tfl.layers.add({ name: 'projected_score' }).apply([score, agreement as tfl.SymbolicTensor]);
     return { inputs: [label], outputs: [projected as tfl.SymbolicTensor] };
   }
-  const logits = tfl.layers.dense({ units: numClasses, kernelInitializer: kernelInitializer(), name: 'class_logits' });
-  return { inputs: [], outputs: [score, apply(logits, features)] };
+  return { inputs: [], outputs: [score, apply(dense(numClasses, 'class_logits'), features)] };
 }
 
 export function apply(layer: tfl.layers.Layer, input: tfl.SymbolicTensor): tfl.SymbolicTensor {
