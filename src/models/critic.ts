@@ -25,12 +25,19 @@ export type Critic = (images: tf.Tensor, options?: CriticOptions) => CriticOutpu
 
 /**
  * `discriminator` as a Critic. `reseedDropout` runs before every training-mode call, so the dropout masks follow
- * the calls' order: a new caller of D in training mode changes every later mask.
+ * the calls' order: a new caller of D in training mode changes every later mask. `augment` (train.augment) then
+ * changes the images of every training-mode call, reals, fakes and a penalty's images alike.
  */
-export function createCritic(discriminator: tfl.LayersModel, reseedDropout: () => void): Critic {
+export function createCritic(
+  discriminator: tfl.LayersModel,
+  reseedDropout: () => void,
+  augment?: (images: tf.Tensor) => tf.Tensor,
+): Critic {
   const conditioned = discriminator.inputs.length > 1;
-  return (images, { labels, training = true } = {}) => {
+  return (imagesIn, { labels, training = true } = {}) => {
     if (training) reseedDropout();
+    // Augmented only in training (train.augment), after the reseed: its draws follow the same call counter.
+    const images = training && augment ? augment(imagesIn) : imagesIn;
     const out = discriminator.apply(conditioned ? [images, classInput(labels)] : images, { training }) as
       | tf.Tensor
       | tf.Tensor[];
