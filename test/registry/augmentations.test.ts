@@ -61,6 +61,7 @@ describeOnEachBackend('augmentations on a fixed image and draw', () => {
     // + 0.25: (1.25, 3.25), (5.25, -0.75); channel means 2.25 and 2.25, halved distances: (1.75, 2.75),
     // (3.75, 0.75); image mean 2.25, halved distances: (2, 2.5), (3, 1.5).
     const values = Array.from(out.dataSync());
-    [2, 2.5, 3, 1.5].forEach((expected, i) => assert.ok(Math.abs(values[i] - expected) < 1e-6, `${values}`));
+    for (const [i, expected] of [2, 2.5, 3, 1.5].entries())
+      assert.ok(Math.abs(values[i] - expected) < 1e-6, `${values}`);
   });
 });
