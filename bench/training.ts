@@ -18,7 +18,8 @@ const BACKENDS = (process.env.BACKENDS ?? 'tensorflow,wasm,cpu').split(',');
 /**
  * Seconds per training iteration as the seed defines one (batch 100: a D step on 100 real + 100 fake images, a G
  * step on 200), for the seed AC-GAN and for the quickstart, on every backend that loads here; and the PyTorch
- * anchor (shared/anchors/acgan_torch.py beside the repository, or $GX_ANCHOR_SCRIPT) when Python has torch.
+ * anchors of both (shared/anchors/acgan_torch.py and quickstart_torch.py beside the repository) when Python has
+ * torch.
  */
 export async function benchTraining() {
   const seed = experimentFile('experiments/acgan-mnist.yaml');
@@ -49,13 +50,21 @@ export async function benchTraining() {
   const seconds = (backend: string, model: 'acgan' | 'quickstart') =>
     results[backend]?.[`${model}_s_per_iter`] as number | undefined;
   const ratio = (slow?: number, fast?: number) => (slow && fast ? slow / fast : undefined);
-  const torch = pytorchAnchor();
+  const torch = pytorchAnchor('acgan_torch.py', 1, process.env.GX_ANCHOR_SCRIPT);
+  const quickstartTorch = pytorchAnchor('quickstart_torch.py', 10, process.env.GX_QUICKSTART_ANCHOR_SCRIPT);
   return {
     min_iterations_timed: ITERS,
     backends: results,
     pytorch_anchor: torch,
+    // The quickstart's model in PyTorch, layer for layer, beside gx's quickstart.
+    quickstart_pytorch_anchor: quickstartTorch,
+    quickstart_side_by_side: {
+      gx_tensorflow_s_per_iter: seconds('tensorflow', 'quickstart'),
+      pytorch_eager_s_per_iter: quickstartTorch?.s_per_iter,
+    },
     // Above 1: the second is faster.
     acgan_pytorch_over_tensorflow: ratio(torch?.s_per_iter, seconds('tensorflow', 'acgan')),
+    quickstart_tensorflow_over_pytorch: ratio(seconds('tensorflow', 'quickstart'), quickstartTorch?.s_per_iter),
     acgan_wasm_over_tensorflow: ratio(seconds('wasm', 'acgan'), seconds('tensorflow', 'acgan')),
     quickstart_wasm_over_tensorflow: ratio(seconds('wasm', 'quickstart'), seconds('tensorflow', 'quickstart')),
     acgan_cpu_over_wasm: ratio(seconds('cpu', 'acgan'), seconds('wasm', 'acgan')),
@@ -107,18 +116,28 @@ function secondsPerIteration(experiment: SettledExperiment, batchSize: number, i
   return settled;
 }
 
-function pytorchAnchor(): { s_per_iter: number; torch: string } | undefined {
-  const script =
-    process.env.GX_ANCHOR_SCRIPT ?? new URL('../../../shared/anchors/acgan_torch.py', import.meta.url).pathname;
+/**
+ * A PyTorch anchor script's seconds per iteration (eager, fp32, on the CPU, after `warm` iterations), when Python has
+ * torch: `file` in
+ * shared/anchors beside the repository, or the path in `override` ($GX_ANCHOR_SCRIPT for the seed's,
+ * $GX_QUICKSTART_ANCHOR_SCRIPT for the quickstart's).
+ */
+function pytorchAnchor(
+  file: string,
+  warm: number,
+  override?: string,
+): { s_per_iter: number; torch: string } | undefined {
+  const script = override ?? new URL(`../../../shared/anchors/${file}`, import.meta.url).pathname;
   if (!existsSync(script)) return undefined;
   try {
     const output = execFileSync('python3', [script], {
-      env: { ...process.env, DEV: 'cpu', ITERS: String(ITERS), WARM: '1', MODES: 'fp32' },
+      env: { ...process.env, DEV: 'cpu', ITERS: String(ITERS), WARM: String(warm), MODES: 'fp32' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    const [line, about] = output.trim().split('\n');
-    return { s_per_iter: JSON.parse(line.slice(line.indexOf('{'))).s_per_iter, torch: about };
+    const lines = output.trim().split('\n');
+    const line = lines.find((candidate) => candidate.includes('{')) as string;
+    return { s_per_iter: JSON.parse(line.slice(line.indexOf('{'))).s_per_iter, torch: lines[lines.length - 1] };
   } catch {
     return undefined; // no Python, or no torch
   }

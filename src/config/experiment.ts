@@ -40,6 +40,8 @@ export interface TrainConfig {
   readonly sample_every: number;
   readonly sample_every_steps: number;
   readonly sample_grid?: { readonly classes: 'rows' | 'columns'; readonly noise: 'fixed' | 'fresh' };
+  /** Augmentations of D's inputs in training (src/registry/augmentations/), in order. */
+  readonly augment?: readonly { readonly type: string; readonly [option: string]: unknown }[];
   /** After each epoch, D's and G's losses on the test split, as the seed's table's test rows. */
   readonly test_losses?: boolean;
 }

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../core/json-schema.js';
-import { byType } from '../registry/by-type.js';
+import { augmentations } from '../registry/augmentations/index.js';
+import { byType, listOfTypes } from '../registry/by-type.js';
 import { optimizers } from '../registry/optimizers.js';
 import type { OptionsSchema } from '../registry/registry.js';
 import type { TrainConfig } from './experiment.js';
@@ -76,6 +77,10 @@ const properties: OptionsSchema<TrainConfig>['properties'] = {
     description:
       "After each epoch, D's loss on the test split and as many fresh fakes, and G's on fresh samples, in inference mode: the seed's test rows (about a minute an epoch for the seed on native TensorFlow)",
   },
+  augment: listOfTypes(
+    augmentations,
+    "Differentiable augmentations of every image D sees in training, reals and fakes, in D's and G's steps alike, in list order (DiffAugment, Zhao et al. 2020), e.g. [{ type: translation }, { type: cutout }, { type: color }]; never in evaluation or test rows. Penalties on D (gradient-penalty, r1) see D as training does: their images augmented, the gradient taken with respect to the images before augmentation",
+  ),
   sample_grid: {
     type: 'object',
     default: {},

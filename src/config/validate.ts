@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { didYouMean } from '../core/did-you-mean.js';
 import type { JsonSchema } from '../core/json-schema.js';
 import { mlflowKeyProblem } from '../mlflow-names.js';
+import { conditioningProblems, renameOldKeys } from './conditioning.js';
 import { experimentSchema, tagKeySchema } from './schema.js';
 import { dotted, type KeyPath, type Problem } from './yaml-source.js';
 
@@ -11,7 +12,9 @@ const validator = ajv.compile(experimentSchema);
 
 /** Validates `data` in place, filling in defaults; returns every problem at once, worded for people. */
 export function validateExperiment(data: unknown): Problem[] {
-  if (validator(data)) return [];
+  const renamed = renameOldKeys(data);
+  if (renamed.length > 0) return renamed;
+  if (validator(data)) return conditioningProblems(data);
   const problems = (validator.errors ?? []).flatMap(describe);
   // anyOf reports each failed branch, then itself; keep one line per path and message.
   const seen = new Set<string>();

@@ -1,9 +1,13 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SettledExperiment } from '../config/experiment.js';
+import { createRandom, deriveSeed, type Random } from '../random.js';
 import type { GanModels } from '../registry/architectures/architecture.js';
 import { architectures } from '../registry/architectures/index.js';
+import { augmentations } from '../registry/augmentations/index.js';
 import { losses } from '../registry/losses/index.js';
 import { optimizers } from '../registry/optimizers.js';
+import type { TypedOptions } from '../registry/registry.js';
 import { regularisers } from '../registry/regularisers/index.js';
 import { createCritic } from './critic.js';
 import { reseedDropout } from './dropout-seeds.js';
@@ -23,6 +27,9 @@ export function buildGan(
   const build = () =>
     architectures.get(model.type).create(model, { imageShape, classHead: loss.auxiliary !== undefined, seed });
   const models = build();
+  const augment = augmentationsOf(train.augment ?? []);
+  // The training-mode call of D under way: dropout seeds and augmentation draws both derive from it.
+  let call = 0;
   return {
     ...models,
     loss: adversarial,
@@ -41,9 +48,29 @@ export function buildGan(
       generator: optimizers.get(train.optimizer.g.type).create(train.optimizer.g),
       discriminator: optimizers.get(train.optimizer.d.type).create(train.optimizer.d),
     },
-    critic: createCritic(models.discriminator, () => reseedDropout(models.discriminator, seed, state.dropoutCalls++)),
+    critic: createCritic(
+      models.discriminator,
+      () => {
+        call = state.dropoutCalls++;
+        reseedDropout(models.discriminator, seed, call);
+      },
+      augment && ((images) => augment(images as tf.Tensor4D, createRandom(deriveSeed(seed, 'augment', call)))),
+    ),
     average: train.ema > 0 ? { generator: averageOf(models.generator, build), decay: train.ema } : undefined,
   };
+}
+
+/**
+ * train.augment as one function, or undefined when empty. Each call of D draws from a stream of its own, seeded by
+ * the run's seed and the call's number (checkpointed as state.dropoutCalls): runs repeat and resume exactly, and the
+ * main stream (noise, classes, penalty mixes) is the same with augmentation on or off.
+ */
+function augmentationsOf(
+  list: readonly TypedOptions[],
+): ((images: tf.Tensor4D, random: Random) => tf.Tensor) | undefined {
+  if (list.length === 0) return undefined;
+  const steps = list.map((options) => augmentations.get(options.type).create(options));
+  return (images, random) => steps.reduce((x, step) => step(x, random), images);
 }
 
 /** A second G that starts as a copy of `generator` (the same seed builds the same weights). */

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/backend/select.js';
 import { resolveExperiment } from '../../src/config/load.js';
 import { architectures } from '../../src/registry/architectures/index.js';
+import { MinibatchStd } from '../../src/registry/architectures/minibatch-std.js';
 import { repoRoot } from '../helpers/cli.js';
 import { onMnist } from '../helpers/experiments.js';
 import { seedParameters } from '../helpers/seed-parameters.js';
@@ -82,7 +83,8 @@ describe('architectures', () => {
       d_batch_norm: true,
       leaky_slope: 0.2,
       dropout: 0,
-      conditioning: 'multiply',
+      g_conditioning: 'multiply',
+      spectral_norm: 'none',
     } as const;
     const plain = architectures.get('dcgan').create(model, { imageShape: [28, 28, 3], classHead: false, seed: 0 });
     assert.deepEqual(
@@ -112,7 +114,7 @@ describe('architectures', () => {
     const concatenated = architectures
       .get('dcgan')
       .create(
-        { ...model, num_classes: 10, conditioning: 'concatenate' },
+        { ...model, num_classes: 10, g_conditioning: 'concatenate' },
         { imageShape: [28, 28, 1], classHead: true, seed: 0 },
       );
     const merge = concatenated.generator.layers.find((layer) => layer.getClassName() === 'Concatenate');
@@ -141,6 +143,15 @@ describe('architectures', () => {
     assert.deepEqual(first[0][0].slice(0, 2), [1, 4]);
     assert.deepEqual(second[0][0].slice(0, 2), [3, 0]);
     for (const value of [first[0][0][2], second[0][0][2]]) assert.ok(Math.abs(value - 1.5) < 1e-4, `${value}`);
+  });
+
+  it('minibatch std is taken over the batch, per feature, not over the channels of a sample', () => {
+    const layer = new MinibatchStd({});
+    // Samples (0, 1) and (0, 5): over the batch the channels spread 0 and 2 (mean 1); over the channels the
+    // samples spread 0.5 and 2.5 (mean 1.5). A zero spread is sqrt(1e-8) = 1e-4.
+    const out = layer.apply(tf.tensor4d([0, 1, 0, 5], [2, 1, 1, 2])) as tf.Tensor;
+    const spread = (out.arraySync() as number[][][][]).map((sample) => sample[0][0][2]);
+    for (const value of spread) assert.ok(Math.abs(value - (1e-4 + 2) / 2) < 1e-5, `${value}`);
   });
 
   it('the same seed gives the same weights, another seed others', () => {

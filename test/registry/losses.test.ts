@@ -77,6 +77,22 @@ describeOnEachBackend('adversarial losses against values computed by hand', () =
     tf.dispose(v);
   });
 
+  it("probability_clip's logit bounds are log(e / (1 - e)) and its mirror, not log(e): apart at 1e-3 and 1e-2", () => {
+    // e and 1 - e in float32, mapped back to logits (numpy: log(float32(e) / (1 - float32(e))) in float64).
+    const expected: [number, number, number][] = [
+      [1e-3, -6.906754744, 6.906767666],
+      [1e-2, -4.595119882, 4.595120813],
+    ];
+    for (const [clip, low, high] of expected) {
+      const [lowBound, highBound] = clippedLogitRange(clip);
+      close(lowBound, low, 1e-8);
+      close(highBound, high, 1e-8);
+      // Past the bound the loss is flat at -log(e), the clipped probability's cross-entropy.
+      const flat = sigmoidCrossEntropy(tf.tensor1d([-40]), 1, clip).dataSync()[0];
+      close(flat, softplus(-low), 1e-5);
+    }
+  });
+
   it("the class term: softmax cross-entropy, and with probability_clip Keras 1's sparse_categorical_crossentropy", () => {
     // Unclipped, even a class the softmax rounds to 0 costs its exact -log p: 120 here, not infinity.
     const far = softmaxCrossEntropy(tf.tensor2d([[0, 120]]), tf.tensor1d([0], 'int32')).dataSync()[0];

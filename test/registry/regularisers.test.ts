@@ -5,6 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { createRandom } from '../../src/random.js';
 import { gradientPenalty, interpolatesPenalty } from '../../src/registry/regularisers/gradient-penalty.js';
 import { regularisers } from '../../src/registry/regularisers/index.js';
+import { r1 } from '../../src/registry/regularisers/r1.js';
 import { clipWeights } from '../../src/registry/regularisers/weight-clip.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { references } from '../helpers/references.js';
@@ -70,13 +71,46 @@ describeOnEachBackend('regularisers', () => {
     // The entry draws e from the run's stream, one per sample in order: the same draws give the same penalty.
     const term = gradientPenalty.create({ weight: 10 }).penalty;
     const random = createRandom(7);
-    const drawn = tf.tidy(() => term?.term({ real: r, fake: f, critic: scoresOf(critic), random }).dataSync()[0]);
+    const drawn = tf.tidy(
+      () => term?.term({ real: r, fake: f, critic: scoresOf(critic), random, step: 0 })?.dataSync()[0],
+    );
     const draws = createRandom(7);
     const mixes = Float32Array.from({ length: 5 }, () => draws.next());
     const expected = tf.tidy(() => interpolatesPenalty(scoresOf(critic), r, f, mixes).dataSync()[0]);
     assert.equal(drawn, expected);
     assert.equal(random.next(), draws.next()); // exactly five draws
     tf.dispose([r, f]);
+    critic.dispose();
+  });
+
+  it('R1 on a nonlinear critic is gamma / 2 * E||grad D(x_real)||^2 against a finite-difference gradient; lazy', () => {
+    const { w1, b1, w2, b2, real } = references.gradient_penalty;
+    // D in float64, from the same weights: w2 . tanh(W1^T x + b1) + b2, W1 stored row-major as [4, 3].
+    const d = (x: number[]) =>
+      b2 +
+      w2.reduce(
+        (sum: number, w: number, j: number) =>
+          sum + w * Math.tanh(b1[j] + x.reduce((s, xi, i) => s + xi * w1[i * 3 + j], 0)),
+        0,
+      );
+    const h = 1e-5;
+    const squaredNorms = Array.from({ length: 5 }, (_, n) => {
+      const x = real.slice(n * 4, n * 4 + 4);
+      return x.reduce((sum: number, _: number, i: number) => {
+        const [up, down] = [h, -h].map((step) => d(x.map((v: number, k: number) => (k === i ? v + step : v))));
+        return sum + ((up - down) / (2 * h)) ** 2;
+      }, 0);
+    });
+    const expected = squaredNorms.reduce((a, b) => a + b, 0) / 5;
+    const critic = tanhCritic();
+    const r = tf.tensor2d(real, [5, 4]);
+    const penalty = r1.create({ gamma: 10, every: 4 }).penalty;
+    assert.equal(penalty?.weight, 20); // gamma / 2, times 4 for being computed every 4th step only
+    const batch = { real: r, fake: r, critic: scoresOf(critic), random: createRandom(0) };
+    const value = tf.tidy(() => penalty?.term({ ...batch, step: 8 })?.dataSync()[0]) as number;
+    assert.ok(Math.abs(value - expected) < 1e-5 * Math.max(1, expected), `${value} != ${expected}`);
+    assert.equal(penalty?.term({ ...batch, step: 9 }), undefined);
+    tf.dispose(r);
     critic.dispose();
   });
 
@@ -105,7 +139,7 @@ describeOnEachBackend('regularisers', () => {
       for (let i = 0; i < 3; i++) {
         if (term.penalty) {
           const value = tf.tidy(
-            () => term.penalty?.term({ real, fake, critic: scoresOf(critic), random }).dataSync()[0],
+            () => term.penalty?.term({ real, fake, critic: scoresOf(critic), random, step: 0 })?.dataSync()[0],
           );
           assert.ok(Number.isFinite(value), `${entry.name}: ${value}`);
         }

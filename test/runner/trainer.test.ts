@@ -61,4 +61,33 @@ describeOnEachBackend('the trainer', (backend) => {
     const weights = (runDir: string) => readFileSync(join(runDir, 'model', 'weights.bin'));
     assert.ok(weights(resumed.runDir).equals(weights(whole.runDir)));
   });
+
+  it('with spectral norm on both nets and every augmentation: exact on resume, tensors flat, and each changes the run', async () => {
+    const critics = [
+      'model.spectral_norm=both',
+      'train.augment=[{type: translation}, {type: cutout}, {type: color}]',
+      'train.ema=0',
+    ];
+    const experiment = tinyExperiment([...critics, 'train.max_steps=14']);
+    const runsDir = tempDir();
+    const whole = await runExperiment(experiment, { runsDir, backend });
+    const cut = await runExperiment(experiment, { runsDir, backend, maxSteps: 6 });
+    const resumed = await resumeRun(cut.runDir, { backend, maxSteps: 14 });
+    assert.equal(resumed.status, 'FINISHED');
+    assert.deepEqual(history(resumed.runDir), history(whole.runDir));
+    const weights = (runDir: string) => readFileSync(join(runDir, 'model', 'weights.bin'));
+    assert.ok(weights(resumed.runDir).equals(weights(whole.runDir)));
+
+    const inMemory = await trainInMemory(tinyExperiment([...critics, 'train.max_steps=30', 'train.epochs=10']));
+    assert.equal(
+      inMemory.tensors[29],
+      inMemory.tensors[9],
+      `tensors grew from ${inMemory.tensors[9]} to ${inMemory.tensors[29]}`,
+    );
+    const plain = await trainInMemory(tinyExperiment(['train.max_steps=3', 'train.ema=0']));
+    for (const one of critics.slice(0, 2)) {
+      const changed = await trainInMemory(tinyExperiment([one, 'train.max_steps=3', 'train.ema=0']));
+      assert.notDeepEqual(changed.metrics, plain.metrics, one);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { GxError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
 import { apply, discriminatorHeads, type Initializer, latentInputs, seededInitializers } from './building-blocks.js';
 import { Conv2D } from './conv2d.js';
+import { spectral, spectralNormOf } from './spectral-norm.js';
 import { UpsampledConv2D } from './upsampled-conv2d.js';
 
 /**
@@ -48,15 +49,24 @@ export const acganMnist: Architecture<AcganMnistOptions> = {
     const glorotNormal = (fanIn: number, fanOut: number) =>
       keras1 ? init.plainGlorotNormal(fanIn, fanOut) : init.glorotNormal();
     const denseDefault = () => (keras1 ? init.glorotUniform() : init.glorotNormal());
+    const normalised = spectralNormOf(model);
+    // A layer of G ('g') or D ('d'), spectrally normalised where model.spectral_norm says.
+    const of = (net: 'g' | 'd', layer: tfl.layers.Layer) => spectral(layer, normalised[net], init.glorotUniform);
 
     const { inputs, latent } = latentInputs(model, glorotNormal(model.num_classes, model.latent_size));
-    let g = apply(tfl.layers.dense({ units: 1024, activation: 'relu', kernelInitializer: denseDefault() }), latent);
-    g = apply(tfl.layers.dense({ units: 128 * 7 * 7, activation: 'relu', kernelInitializer: denseDefault() }), g);
+    let g = apply(
+      of('g', tfl.layers.dense({ units: 1024, activation: 'relu', kernelInitializer: denseDefault() })),
+      latent,
+    );
+    g = apply(
+      of('g', tfl.layers.dense({ units: 128 * 7 * 7, activation: 'relu', kernelInitializer: denseDefault() })),
+      g,
+    );
     g = apply(tfl.layers.reshape({ targetShape: [7, 7, 128] }), g);
     // UpSampling2D then a 5x5 convolution, twice, computed as one 3x3 convolution per output phase.
-    g = apply(upsampledConv(256, glorotNormal(25 * 128, 25 * 256)), g);
-    g = apply(upsampledConv(128, glorotNormal(25 * 256, 25 * 128)), g);
-    const image = apply(conv(1, 2, 'tanh', glorotNormal(4 * 128, 4 * 1)), g);
+    g = apply(of('g', upsampledConv(256, glorotNormal(25 * 128, 25 * 256))), g);
+    g = apply(of('g', upsampledConv(128, glorotNormal(25 * 256, 25 * 128))), g);
+    const image = apply(of('g', conv(1, 2, 'tanh', glorotNormal(4 * 128, 4 * 1))), g);
     const generator = tfl.model({ inputs, outputs: image, name: 'generator' });
 
     const x = tfl.input({ shape: [28, 28, 1], name: 'image' });
@@ -67,13 +77,14 @@ export const acganMnist: Architecture<AcganMnistOptions> = {
       [128, 2],
       [256, 1],
     ]) {
-      d = apply(conv(filters, 3, 'linear', init.glorotUniform(), stride), d);
+      d = apply(of('d', conv(filters, 3, 'linear', init.glorotUniform(), stride)), d);
       d = apply(tfl.layers.leakyReLU({ alpha: model.leaky_slope }), d);
       d = apply(tfl.layers.dropout({ rate: model.dropout }), d);
     }
     const features = apply(tfl.layers.flatten(), d);
-    const outputs = discriminatorHeads(features, model.num_classes, classHead, init.glorotUniform);
-    return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };
+    const heads = discriminatorHeads(features, model, classHead, init.glorotUniform);
+    const discriminator = tfl.model({ inputs: [x, ...heads.inputs], outputs: heads.outputs, name: 'discriminator' });
+    return { generator, discriminator };
   },
 };
 

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GxError } from '../../errors.js';
 import { deriveSeed } from '../../random.js';
 import type { ModelConfig } from './architecture.js';
+import { spectral, spectralNormOf } from './spectral-norm.js';
 
 export type Initializer = ReturnType<typeof tfl.initializers.glorotNormal>;
 
@@ -34,7 +35,7 @@ export function latentInputs(model: ModelConfig, embeddingsInitializer: Initiali
   const label = tfl.input({ shape: [1], name: 'label', dtype: 'int32' });
   const classes = model.num_classes;
   const embedded =
-    model.conditioning === 'concatenate'
+    model.g_conditioning === 'concatenate'
       ? tfl.layers.embedding({
           inputDim: classes,
           outputDim: classes,
@@ -43,28 +44,53 @@ export function latentInputs(model: ModelConfig, embeddingsInitializer: Initiali
         })
       : tfl.layers.embedding({ inputDim: classes, outputDim: model.latent_size, embeddingsInitializer });
   const flat = tfl.layers.flatten().apply(embedded.apply(label)) as tfl.SymbolicTensor;
-  const merge = model.conditioning === 'concatenate' ? tfl.layers.concatenate() : tfl.layers.multiply();
+  const merge = model.g_conditioning === 'concatenate' ? tfl.layers.concatenate() : tfl.layers.multiply();
   return { inputs: [z, label], latent: merge.apply([z, flat]) as tfl.SymbolicTensor };
 }
 
-/** D's heads on its features: a raw score, and raw class logits when the loss has the auxiliary term. */
+/**
+ * D's heads on its features phi(x): a raw score psi(phi(x)); raw class logits beside it when the loss has the
+ * auxiliary term (AC-GAN); or, with model.d_conditioning projection, the score plus embed(y) . phi(x) (Miyato and
+ * Koyama 2018, eq. 3), which makes the class y a second input of D.
+ */
 export function discriminatorHeads(
   features: tfl.SymbolicTensor,
-  numClasses: number,
+  model: ModelConfig,
   classHead: boolean,
   kernelInitializer: () => Initializer,
-): tfl.SymbolicTensor[] {
-  const score = tfl.layers.dense({ units: 1, kernelInitializer: kernelInitializer(), name: 'score' }).apply(features);
-  if (!classHead) return [score as tfl.SymbolicTensor];
+): { inputs: tfl.SymbolicTensor[]; outputs: tfl.SymbolicTensor[] } {
+  const numClasses = model.num_classes;
+  const normalised = spectralNormOf(model).d;
+  const dense = (units: number, name: string) =>
+    spectral(tfl.layers.dense({ units, kernelInitializer: kernelInitializer(), name }), normalised, kernelInitializer);
+  const score = apply(dense(1, 'score'), features);
+  const projection = model.d_conditioning === 'projection';
+  if (!classHead && !projection) return { inputs: [], outputs: [score] };
   if (numClasses < 2) {
+    const [what, fix] = projection
+      ? ['model.d_conditioning projection', 'set model.d_conditioning to none']
+      : ['loss.auxiliary', 'remove loss.auxiliary'];
     throw new GxError(
       'CONFIG_CONFLICT',
-      `loss.auxiliary needs a conditional model, but model.num_classes is ${numClasses}`,
-      'set model.num_classes to the number of classes, or remove loss.auxiliary',
+      `${what} needs a conditional model, but model.num_classes is ${numClasses}`,
+      `set model.num_classes to the number of classes, or ${fix}`,
     );
   }
-  const logits = tfl.layers.dense({ units: numClasses, kernelInitializer: kernelInitializer(), name: 'class_logits' });
-  return [score, logits.apply(features)] as tfl.SymbolicTensor[];
+  if (projection) {
+    const label = tfl.input({ shape: [1], name: 'label', dtype: 'int32' });
+    const width = features.shape[1] as number;
+    const embedding = tfl.layers.embedding({
+      inputDim: numClasses,
+      outputDim: width,
+      embeddingsInitializer: kernelInitializer(),
+      name: 'class_embedding',
+    });
+    const embedded = apply(tfl.layers.flatten(), apply(embedding, label));
+    const agreement = tfl.layers.dot({ axes: 1, name: 'projection' }).apply([embedded, features]);
+    const projected = tfl.layers.add({ name: 'projected_score' }).apply([score, agreement as tfl.SymbolicTensor]);
+    return { inputs: [label], outputs: [projected as tfl.SymbolicTensor] };
+  }
+  return { inputs: [], outputs: [score, apply(dense(numClasses, 'class_logits'), features)] };
 }
 
 export function apply(layer: tfl.layers.Layer, input: tfl.SymbolicTensor): tfl.SymbolicTensor {

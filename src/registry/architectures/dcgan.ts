@@ -5,6 +5,7 @@ import { apply, discriminatorHeads, latentInputs, seededInitializers } from './b
 import { Conv2D } from './conv2d.js';
 import { dcganLevels, levelWidth } from './dcgan-levels.js';
 import { MinibatchStd } from './minibatch-std.js';
+import { spectral, spectralNormOf } from './spectral-norm.js';
 
 /**
  * A DCGAN-style pair (Radford, Metz, Chintala 2016) for square images of any channel count: G projects z to a small
@@ -86,13 +87,33 @@ export const dcgan: Architecture<DcganOptions> = {
     const { depth, kernel_size: kernelSize, leaky_slope: alpha, dropout: rate } = model;
     const widthAt = (level: number) => levelWidth(model.width, level, model.max_width);
     const init = seededInitializers(seed);
-    const conv = (filters: number, strides = 1) =>
-      new Conv2D({ filters, kernelSize, strides, padding: 'same', kernelInitializer: init.dcgan(), useBias: true });
+    const normalised = spectralNormOf(model);
+    // A layer of G ('g') or D ('d'), spectrally normalised where model.spectral_norm says.
+    const of = (net: 'g' | 'd', layer: tfl.layers.Layer) => spectral(layer, normalised[net], init.dcgan);
+    const conv = (net: 'g' | 'd', filters: number, strides = 1) =>
+      of(
+        net,
+        new Conv2D({ filters, kernelSize, strides, padding: 'same', kernelInitializer: init.dcgan(), useBias: true }),
+      );
     const up = (filters: number) =>
-      tfl.layers.conv2dTranspose({ filters, kernelSize, strides: 2, padding: 'same', kernelInitializer: init.dcgan() });
+      of(
+        'g',
+        tfl.layers.conv2dTranspose({
+          filters,
+          kernelSize,
+          strides: 2,
+          padding: 'same',
+          kernelInitializer: init.dcgan(),
+        }),
+      );
     // depth - 1 more convolutions at a level, keeping its resolution.
-    const extra = (h: tfl.SymbolicTensor, filters: number, activate: (h: tfl.SymbolicTensor) => tfl.SymbolicTensor) => {
-      for (let i = 1; i < depth; i++) h = activate(apply(conv(filters), h));
+    const extra = (
+      net: 'g' | 'd',
+      h: tfl.SymbolicTensor,
+      filters: number,
+      activate: (h: tfl.SymbolicTensor) => tfl.SymbolicTensor,
+    ) => {
+      for (let i = 1; i < depth; i++) h = activate(apply(conv(net, filters), h));
       return h;
     };
 
@@ -104,11 +125,11 @@ export const dcgan: Architecture<DcganOptions> = {
     const { inputs, latent } = latentInputs(model, init.dcgan());
     const coarsest = widthAt(levels);
     let g = gActivate(
-      apply(tfl.layers.dense({ units: base * base * coarsest, kernelInitializer: init.dcgan() }), latent),
+      apply(of('g', tfl.layers.dense({ units: base * base * coarsest, kernelInitializer: init.dcgan() })), latent),
     );
-    g = extra(apply(tfl.layers.reshape({ targetShape: [base, base, coarsest] }), g), coarsest, gActivate);
+    g = extra('g', apply(tfl.layers.reshape({ targetShape: [base, base, coarsest] }), g), coarsest, gActivate);
     for (let level = levels - 1; level >= 1; level--)
-      g = extra(gActivate(apply(up(widthAt(level)), g)), widthAt(level), gActivate);
+      g = extra('g', gActivate(apply(up(widthAt(level)), g)), widthAt(level), gActivate);
     const image = apply(tfl.layers.activation({ activation: 'tanh' }), apply(up(channels), g));
     const generator = tfl.model({ inputs, outputs: image, name: 'generator' });
 
@@ -123,10 +144,11 @@ export const dcgan: Architecture<DcganOptions> = {
     let d = x;
     for (let level = 1; level <= levels; level++) {
       if (level === levels && model.minibatch_std) d = apply(new MinibatchStd({}), d);
-      d = extra(dActivate(level > 1)(apply(conv(widthAt(level), 2), d)), widthAt(level), dActivate(true));
+      d = extra('d', dActivate(level > 1)(apply(conv('d', widthAt(level), 2), d)), widthAt(level), dActivate(true));
     }
     const features = apply(tfl.layers.flatten(), d);
-    const outputs = discriminatorHeads(features, model.num_classes, classHead, init.dcgan);
-    return { generator, discriminator: tfl.model({ inputs: x, outputs, name: 'discriminator' }) };
+    const heads = discriminatorHeads(features, model, classHead, init.dcgan);
+    const discriminator = tfl.model({ inputs: [x, ...heads.inputs], outputs: heads.outputs, name: 'discriminator' });
+    return { generator, discriminator };
   },
 };

@@ -12,6 +12,8 @@ export interface CriticBatch {
   critic(images: tf.Tensor): tf.Tensor;
   /** The run's seeded, checkpointed stream: a term draws its random numbers here, never from a global one. */
   random: Random;
+  /** Generator steps done before this one (a lazy penalty's schedule). */
+  step: number;
 }
 
 /**
@@ -19,7 +21,8 @@ export interface CriticBatch {
  * by `weight` and records the term as `metric`), and/or a constraint applied after each D update.
  */
 export interface CriticRegulariser {
-  penalty?: { metric: string; weight: number; term(batch: CriticBatch): tf.Tensor };
+  /** `term` gives undefined on a step where a lazy penalty is not due: nothing is added or recorded then. */
+  penalty?: { metric: string; weight: number; term(batch: CriticBatch): tf.Tensor | undefined };
   afterCriticStep?(discriminator: tfl.LayersModel): void;
 }
 

@@ -14,9 +14,10 @@ export type StepMetrics = Record<string, number>;
 /**
  * One critic update: D's loss on a real batch and on G's fakes, plus the class term and each regulariser's
  * weighted penalty; its gradient applied by D's optimizer, then each regulariser's after-step constraint.
- * A regulariser draws its random numbers from `random`, the run's seeded stream.
+ * A regulariser draws its random numbers from `random`, the run's seeded stream; `step` is the generator step under
+ * way (0-based), for a lazy penalty's schedule.
  */
-export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, random: Random): StepMetrics {
+export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, random: Random, step = 0): StepMetrics {
   const metrics = new MetricRecorder();
   tf.tidy(() => {
     const fake = gan.generator.apply(generatorInputs(latent), { training: true }) as tf.Tensor;
@@ -32,9 +33,12 @@ export function discriminatorStep(gan: Gan, real: Batch, latent: LatentBatch, ra
         metrics.add('d_class_accuracy_fake', classAccuracy(fakeOut.logits, latent.labels));
         loss = tf.add(loss, tf.mul(gan.auxiliary.weight, metrics.add('d_loss_class', terms.class)));
       }
-      const batch = { real: real.images, fake, critic: (images: tf.Tensor) => gan.critic(images).score, random };
+      // Interpolates and reals are scored as of the real images' classes (a projection D reads them).
+      const critic = (images: tf.Tensor) => gan.critic(images, { labels: real.labels }).score;
+      const batch = { real: real.images, fake, critic, random, step };
       for (const { penalty } of gan.regularisers) {
-        if (penalty) loss = tf.add(loss, tf.mul(penalty.weight, metrics.add(penalty.metric, penalty.term(batch))));
+        const term = penalty?.term(batch);
+        if (penalty && term) loss = tf.add(loss, tf.mul(penalty.weight, metrics.add(penalty.metric, term)));
       }
       return metrics.add('d_loss', loss) as tf.Scalar;
     }, trainableVariables(gan.discriminator));

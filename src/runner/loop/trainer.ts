@@ -125,7 +125,7 @@ async function loop(
       if (real) tf.dispose([real.images, real.labels]);
       real = makeBatch(data, order, state.batch++, batchSize);
       const latent = sampleLatent(model, batchSize, random);
-      metrics = discriminatorStep(gan, real, latent, random);
+      metrics = discriminatorStep(gan, real, latent, random, state.step);
       disposeLatent(latent);
     }
     // The G step gets the last critic batch, for a loss that scores G's fakes against real scores.
