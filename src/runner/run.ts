@@ -185,7 +185,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
   const log = metricsLog({ experiment, runDir, tracker, resumed, warn });
   const evaluator =
     evalConfig &&
-    evaluation({ experiment, config: evalConfig, runDir, gan, resumed, warn, progress: !!options.progress });
+    evaluation({ experiment, config: evalConfig, runDir, gan, tracker, resumed, warn, progress: !!options.progress });
   const sampleSchedule = { everyEpochs: trainConfig.sample_every, everySteps: trainConfig.sample_every_steps };
   const samples = sampleGrids({
     model,

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../atomic-files.js';
 import type { EvalConfig, SettledExperiment } from '../../config/experiment.js';
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
 import { type Gan, sampler } from '../../models/gan.js';
+import type { Tracker } from '../../tracking/tracker.js';
 import { appendRecord } from '../run-folder/records.js';
 import type { Callback, RunContext } from './callback.js';
 
@@ -10,6 +12,8 @@ export interface EvaluationOptions {
   config: EvalConfig;
   runDir: string;
   gan: Gan;
+  /** Where the floor goes, as params: the same in every run, it would only crowd the metric charts. */
+  tracker: Pick<Tracker, 'logParams'>;
   resumed: boolean;
   /** Print each evaluation on stderr. */
   progress: boolean;
@@ -29,7 +33,7 @@ interface EvaluationState {
  * checkpoint: a failure in it leaves the whole run to resume from. The schedule's memory is checkpointed: a run
  * resumed at a step it evaluated does not evaluate it again, and reports what was measured there.
  */
-export function evaluation({ experiment, config, runDir, gan, resumed, progress, warn }: EvaluationOptions) {
+export function evaluation({ experiment, config, runDir, gan, tracker, resumed, progress, warn }: EvaluationOptions) {
   let prepared: Evaluation | undefined;
   let last: EvaluationState = { step: -1, metrics: {} };
   const evaluate = async (context: RunContext) => {
@@ -62,8 +66,12 @@ export function evaluation({ experiment, config, runDir, gan, resumed, progress,
       prepared = await prepareEvaluation(experiment, config, warn);
       if (resumed) return;
       // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
-      const timestamp = Date.now();
-      await context.track(Object.entries(prepared.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })));
+      // A reference, not a curve: params (floor.real_fid, ...) and floor.json in the run folder.
+      const { network, floor } = prepared;
+      await writeFileAtomic(join(runDir, 'floor.json'), JSON.stringify({ network, ...floor }));
+      await tracker.logParams(
+        Object.fromEntries(Object.entries(floor).map(([key, value]) => [`floor.${key}`, String(value)])),
+      );
     },
     async onStepEnd(context) {
       if (config.every_steps > 0 && context.state.step % config.every_steps === 0) await evaluate(context);
