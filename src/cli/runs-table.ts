@@ -11,7 +11,7 @@ const RANKING = ['fid', 'class_accuracy', 'mnist_score', 'kid'];
 const LOWER_IS_BETTER = new Set(['fid', 'kid']);
 /** A terminal's width the table keeps to unless asked for every column. */
 export const TABLE_WIDTH = 120;
-const MAX_NAME = 24;
+const MAX_NAME = 32;
 const MAX_VALUE = 16;
 
 export interface RunsTable {

@@ -12,7 +12,7 @@ function sweepRuns(): RunSummary[] {
     experiment: 'quickstart',
     status: 'FINISHED',
     startTime: Date.UTC(2026, 0, 1, 12, i),
-    params: { ...shared, 'loss.type': loss, 'train.optimizer.g.lr': String(0.0001 * (i + 1)) },
+    params: { ...shared, 'loss.type': loss, 'train.optimizer.g.lr': String(Number((0.0001 * (i + 1)).toPrecision(2))) },
     metrics: {
       fid: [120, 80.5, 300, 95][i],
       class_accuracy: [0.5, 0.7, 0.1, 0.6][i],

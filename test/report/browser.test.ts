@@ -136,7 +136,9 @@ describe('the report and the MLflow UI in a browser', {
     const { page, errors } = await openPage();
     await page.goto(`${server.uri}/#/experiments/${experimentId}/runs?compareRunsMode=CHART`);
     // The trials nest under the parent: expanded, they are the visible runs the cards draw.
-    await page.click('button[data-component-id*="runnamecellrenderer"]', { timeout: 60_000 });
+    // A busy machine takes its time to load MLflow's UI and its charts.
+    page.setDefaultTimeout(120_000);
+    await page.click('button[data-component-id*="runnamecellrenderer"]');
     await page.getByText('loss=lsgan', { exact: true }).waitFor();
     // Cards render as they scroll into view; a search that names no metric leaves the image cards alone on screen.
     await page.getByPlaceholder('Search metric charts').fill('samples');

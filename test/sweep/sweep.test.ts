@@ -164,7 +164,7 @@ describe('gx sweep', () => {
     assert.equal(JSON.parse(fromServer.stdout).runs, 3);
     const page = readFileSync(join(dir, 'server.html'), 'utf8');
     assert.equal(page.match(/<img class="grid" src="data:image\/png;base64,/g)?.length, 3);
-    for (const trial of sweep.trials) assert.ok(page.includes(`lrsweep lr=${trial.values['train.optimizer.g.lr']}<`));
+    for (const trial of sweep.trials) assert.ok(page.includes(`lr=${trial.values['train.optimizer.g.lr']}<`));
     assert.match(page, /<svg[^>]*class="marks"[\s\S]*FID \(lower is better\)/);
   });
 
