@@ -35,12 +35,13 @@ export function changedSettings(
 
 /**
  * A run's name: the experiment's, then each setting that differs from its file, by the shortest end of its path
- * that tells it from the others (`quickstart loss=lsgan`, `quickstart lr=0.0002`, `quickstart g.lr=1e-4 d.lr=4e-4`).
+ * that tells it from the others (`quickstart loss=lsgan`, `quickstart lr=0.0002`, `quickstart g.lr=1e-4 d.lr=4e-4`);
+ * with an empty name, the settings alone.
  */
 export function runName(name: string, differences: readonly (readonly [string, unknown])[]): string {
   const paths = differences.map(([path]) => path);
   const parts = differences.map(([path, value]) => `${shortPath(path, paths)}=${valueText(value)}`);
-  const text = [name, ...parts].join(' ');
+  const text = [name, ...parts].filter((part) => part !== '').join(' ');
   return text.length > MAX_RUN_NAME ? `${text.slice(0, MAX_RUN_NAME - 3)}...` : text;
 }
 

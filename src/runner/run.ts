@@ -121,8 +121,7 @@ async function execute(
   if (requestedBackend === 'auto' && backend !== 'tensorflow') warn(`training on ${backend}: ${describeNative()}`);
   const data = await loadTrainingData(asRun, true);
   for (const note of data.notes ?? []) warn(note);
-  // A stop asked for while the backend or the data loaded ends it here. A signal is read only when the event loop
-  // turns, and decoding the data does not let it: one turn first.
+  // A stop asked while the backend or data loaded ends it here; a signal is read only when the event loop turns.
   await new Promise((resolve) => setImmediate(resolve));
   if (options.stop?.aborted) throw new GxError('STOPPED', 'stopped before training began: nothing was trained');
   // Recorded settled (experiment.yaml, params): the run says how many classes it trained with.
@@ -188,7 +187,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
   const log = metricsLog({ experiment, runDir, tracker, resumed, warn });
   const evaluator =
     evalConfig &&
-    evaluation({ experiment, config: evalConfig, runDir, gan, resumed, warn, tracker, progress: !!options.progress });
+    evaluation({ experiment, config: evalConfig, runDir, gan, tracker, resumed, warn, progress: !!options.progress });
   const sampleSchedule = { everyEpochs: trainConfig.sample_every, everySteps: trainConfig.sample_every_steps };
   const samples = sampleGrids({
     model,

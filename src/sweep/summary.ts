@@ -1,3 +1,4 @@
+import { runName } from '../config/settings.js';
 import type { SweepRecord, TrialRecord } from './record.js';
 
 /** The trials that have the sweep's metric as a finite number, best first. */
@@ -55,15 +56,43 @@ export function comparisonCsv(record: SweepRecord): string {
     .join('\n')}\n`;
 }
 
-/** The parent run's description in the MLflow UI: the trials ranked, as a Markdown table. */
+/**
+ * The parent run's description in the MLflow UI (Markdown): the best trial as a link to its run, then the trials
+ * ranked, each named by what it varies and linked to its run, with the ranking metric and the sample metrics; no
+ * run ids, so the table fits the description's width.
+ */
 export function comparisonMarkdown(record: SweepRecord): string {
   const [header, ...rows] = comparisonRows(record);
-  const line = (row: string[]) => `| ${row.join(' | ')} |`;
+  const column = (name: string) => header.indexOf(name);
+  const metrics = header.slice(column('status') + 1, column('run'));
+  const link = (name: string, runId: string) =>
+    runId !== '' && record.parent.experimentId !== undefined
+      ? `[${name}](#/experiments/${record.parent.experimentId}/runs/${runId})`
+      : name;
+  const byIndex = new Map(record.trials.map((trial) => [String(trial.index), trial]));
+  const nameOf = (row: string[]) => {
+    const trial = byIndex.get(row[column('trial')]);
+    return trial ? link(trialName(trial), trial.runId ?? '') : row[column('trial')];
+  };
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const best = rankTrials(record)[0];
   return [
-    `Sweep ${record.id}: ${record.trials.length} trials, ranked by ${record.metric} (${record.mode}).`,
+    `**Sweep ${record.id}**: ${record.trials.length} trials, ranked by \`${record.metric}\` (${record.mode === 'min' ? 'lower' : 'higher'} is better).`,
     '',
-    line(header),
-    line(header.map(() => '---')),
-    ...rows.map(line),
+    best
+      ? `Best: ${link(trialName(best.trial), best.trial.runId ?? '')}, ${record.metric} ${Number(best.value.toPrecision(5))}.`
+      : 'No trial has finished with the metric yet.',
+    '',
+    line(['#', 'run', ...metrics, 'status']),
+    line(['--:', ':--', ...metrics.map(() => '--:'), ':--']),
+    ...rows.map((row) =>
+      line([row[0], nameOf(row), ...metrics.map((metric) => row[column(metric)]), row[column('status')]]),
+    ),
   ].join('\n');
+}
+
+/** A trial's name as its run has it: what it varies (`lr=0.0002`). */
+function trialName(trial: TrialRecord): string {
+  const differences = Object.entries(trial.values);
+  return differences.length > 0 ? runName('', differences) : `trial ${trial.index}`;
 }

@@ -43,10 +43,13 @@ export interface TrialExecutor {
 
 /**
  * A new trial's run name and tags. The sweep's bookkeeping goes into tags, not into the experiment: its params are
- * its settings only. Named by what the trial varies: `quickstart lr=0.0002`.
+ * its settings only. Named by what the trial varies and nothing else (`lr=0.0002`, `loss=lsgan`), so a runs table
+ * cut to a column's width still shows what differs; the parent's name says the sweep.
  */
 export function trialRun(task: TrialTask, experiment: ResolvedExperiment) {
   const tags: Record<string, string> = { 'gx.sweep': task.sweepId, 'gx.trial': String(task.trial.index) };
   if (task.parentRunId) tags['mlflow.parentRunId'] = task.parentRunId;
-  return { runName: runName(experiment.tracking.run_name ?? experiment.name, Object.entries(task.trial.values)), tags };
+  const differences = Object.entries(task.trial.values);
+  const name = differences.length > 0 ? runName('', differences) : (experiment.tracking.run_name ?? experiment.name);
+  return { runName: name, tags };
 }

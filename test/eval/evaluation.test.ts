@@ -109,7 +109,7 @@ describe('evaluation during and after a run', () => {
     }
     assert.equal(run.metrics.fid, evaluations[1].fid);
 
-    // In MLflow (the local store): each metric with its steps, and the floor at step 0.
+    // In MLflow (the local store): each metric with its steps; the floor as params, not as constant curves.
     const store = run.tracking.store;
     const experiment = readdirSync(store).find((id) => existsSync(join(store, id, run.tracking.runId))) as string;
     const metric = (key: string) =>
@@ -119,8 +119,12 @@ describe('evaluation during and after a run', () => {
         .map((line) => Number(line.split(' ')[2]));
     assert.deepEqual(metric('fid'), [8, 10]);
     assert.deepEqual(metric('class_accuracy'), [8, 10]);
-    assert.deepEqual(metric('real_fid'), [0]);
-    assert.deepEqual(metric('classifier_test_accuracy'), [0]);
+    const runFolder = join(store, experiment, run.tracking.runId);
+    assert.ok(!existsSync(join(runFolder, 'metrics', 'real_fid')));
+    assert.ok(!existsSync(join(runFolder, 'metrics', 'classifier_test_accuracy')));
+    const recorded = JSON.parse(readFileSync(join(run.runDir, 'floor.json'), 'utf8'));
+    for (const key of ['real_fid', 'classifier_test_accuracy'])
+      assert.equal(Number(readFileSync(join(runFolder, 'params', `floor.${key}`), 'utf8')), recorded[key], key);
 
     const later = gx(
       [

@@ -125,9 +125,38 @@ describe('the report and the MLflow UI in a browser', {
     // The parent, named by what the sweep varies; its trials nested under it, each named by its value.
     await page.getByText('browser sweep loss=[standard,lsgan]').waitFor({ timeout: 60_000 });
     await page.click('button[data-component-id*="runnamecellrenderer"]');
-    await page.getByText('browser loss=lsgan', { exact: true }).waitFor();
-    await page.getByText('browser loss=standard', { exact: true }).waitFor();
+    await page.getByText('loss=lsgan', { exact: true }).waitFor();
+    await page.getByText('loss=standard', { exact: true }).waitFor();
     await page.screenshot({ path: join(screenshots, 'mlflow-runs.png') });
+    assert.deepEqual(errors.filter(notMlflowNoise), []);
+    await page.close();
+  });
+
+  it("shows each trial's sample grid in the image card of MLflow's chart view", async () => {
+    const { page, errors } = await openPage();
+    await page.goto(`${server.uri}/#/experiments/${experimentId}/runs?compareRunsMode=CHART`);
+    // The trials nest under the parent: expanded, they are the visible runs the cards draw.
+    // A busy machine takes its time to load MLflow's UI and its charts.
+    page.setDefaultTimeout(120_000);
+    await page.click('button[data-component-id*="runnamecellrenderer"]');
+    await page.getByText('loss=lsgan', { exact: true }).waitFor();
+    // Cards render as they scroll into view; a search that names no metric leaves the image cards alone on screen.
+    await page.getByPlaceholder('Search metric charts').fill('samples');
+    const trials = sweep.trials.map((trial) => trial.runId as string);
+    const loaded = async () =>
+      page.$$eval('img[src*="run_uuid="]', (images) =>
+        images
+          .filter((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0)
+          .map((image) => new URL((image as HTMLImageElement).src).searchParams.get('run_uuid')),
+      );
+    // The card opens at step 0, where each trial has the untrained G's grid.
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await page.waitForTimeout(500)) {
+      const runs = await loaded();
+      if (trials.every((id) => runs.includes(id))) break;
+    }
+    const runs = await loaded();
+    for (const id of trials) assert.ok(runs.includes(id), `an image of run ${id} loaded: ${JSON.stringify(runs)}`);
+    await page.screenshot({ path: join(screenshots, 'mlflow-images.png') });
     assert.deepEqual(errors.filter(notMlflowNoise), []);
     await page.close();
   });

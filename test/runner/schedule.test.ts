@@ -144,6 +144,20 @@ describe('the ETA', () => {
     assert.equal(remainingSeconds({ ...inputs, updatesDone: 0, sideEffects: [] }), undefined);
   });
 
+  it('counts the epochs toward --max-steps: a 40-step run of 1000 epochs is on epoch 1/1', () => {
+    const lines: string[] = [];
+    const stream = { isTTY: false, write: (text: string) => lines.push(text) } as unknown as NodeJS.WriteStream;
+    const criticSteps = () => 1;
+    const short = planTraining({ batchesPerEpoch: 468, epochs: 1000, maxSteps: 40, criticSteps });
+    createProgress({ plan: short, epochs: 1000, criticSteps, sideEffects: [] }, stream, () => 0).step(1, 0, {});
+    assert.match(lines.at(-1) ?? '', /^epoch 1\/1 · step 1\/40 /);
+    // 20 steps an epoch, 50 steps: epochs 1, 2 and half of 3.
+    const over = planTraining({ batchesPerEpoch: 20, epochs: 1000, maxSteps: 50, criticSteps });
+    const bar = createProgress({ plan: over, epochs: 1000, criticSteps, sideEffects: [] }, stream, () => 0);
+    bar.epoch(2, {});
+    assert.match(lines.at(-1) ?? '', /^epoch 2\/3\n/);
+  });
+
   it("on the progress line, counts a warm-up's critic steps and the sample grids still scheduled", () => {
     let now = 0;
     const lines: string[] = [];

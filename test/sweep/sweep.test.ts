@@ -84,7 +84,7 @@ describe('gx sweep', () => {
       const trial = sweep.trials.find((t) => t.runId === child.info.run_id);
       assert.ok(trial, `child ${child.info.run_id} is a trial of the sweep`);
       // Named by the value it varies; its params are the experiment's settings, its bookkeeping is in tags.
-      assert.equal(child.info.run_name, `lrsweep lr=${trial.values['train.optimizer.g.lr']}`);
+      assert.equal(child.info.run_name, `lr=${trial.values['train.optimizer.g.lr']}`);
       assert.equal(Number(params['train.optimizer.g.lr']), trial.values['train.optimizer.g.lr']);
       assert.deepEqual(
         Object.keys(params).filter((key) => /^(tracking|sweep|name|description)\b/.test(key)),
@@ -108,7 +108,8 @@ describe('gx sweep', () => {
       const { model } = await mlflowApi<{ model: LoggedModel }>(server, `mlflow/logged-models/${output.model_id}`);
       assert.equal(model.info.status, 'LOGGED_MODEL_READY');
       assert.equal(model.info.source_run_id, child.info.run_id);
-      assert.equal(model.info.name, 'generator');
+      // Named for its run: MLflow takes no "." in a model name.
+      assert.equal(model.info.name, `generator of ${child.info.run_name.replaceAll('.', ',')}`);
       const modelFiles = await mlflowApi<{ files: { path: string }[] }>(
         server,
         `mlflow/logged-models/${output.model_id}/artifacts/directories`,
@@ -128,15 +129,19 @@ describe('gx sweep', () => {
     assert.equal(asRecord(parent.data.params)['sweep.train.optimizer.g.lr'], '[0.001,0.002,0.004]');
     assert.equal(parentTags['gx.sweep.finished'], '3');
     assert.equal(parentTags['gx.sweep.metric'], 'fid');
-    assert.match(
-      parentTags['mlflow.note.content'],
-      /\| rank \| trial \| train\.optimizer\.g\.lr \| status \| fid \| class_accuracy \| run \|/,
-    );
+    assert.match(parentTags['mlflow.note.content'], /\| # \| run \| fid \| class_accuracy \| status \|/);
     const fids = sweep.trials.map((trial) => Number(trial.metrics?.fid));
     assert.ok(fids.every(Number.isFinite), JSON.stringify(sweep.trials));
     const best = sweep.trials[fids.indexOf(Math.min(...fids))];
     assert.equal(parentTags['gx.sweep.best_trial'], String(best.index));
     assert.equal(parentTags['gx.sweep.best_run_id'], best.runId);
+    // The best trial, and each trial in the ranking, as a link to its run.
+    const bestLink = `[lr=${best.values['train.optimizer.g.lr']}](#/experiments/${experiment.experiment_id}/runs/${best.runId})`;
+    assert.ok(parentTags['mlflow.note.content'].includes(`Best: ${bestLink}`), parentTags['mlflow.note.content']);
+    assert.match(
+      parentTags['mlflow.note.content'],
+      new RegExp(`^\\| 1 \\| ${bestLink.replace(/[[\]().]/g, '\\$&')} \\|`, 'm'),
+    );
     assert.equal(asRecord(parent.data.metrics).best_fid, Math.min(...fids));
     const { files } = await mlflowApi<{ files: { path: string }[] }>(server, 'mlflow/artifacts/list', {
       run_id: parent.info.run_id,
@@ -146,7 +151,7 @@ describe('gx sweep', () => {
     const report = (await artifact(parent, 'report.html')).toString('utf8');
     assert.equal(report, readFileSync(join(sweep.sweepDir, 'report.html'), 'utf8'));
     assert.equal(report.match(/<figure class="run"/g)?.length, 3);
-    assert.match(report, new RegExp(`1\\. lrsweep lr=${best.values['train.optimizer.g.lr']}<`));
+    assert.match(report, new RegExp(`1\\. lr=${best.values['train.optimizer.g.lr']}<`));
     const csv = readFileSync(join(sweep.sweepDir, 'trials.csv'), 'utf8').trim().split('\n');
     assert.equal(csv.length, 4);
 
@@ -159,7 +164,7 @@ describe('gx sweep', () => {
     assert.equal(JSON.parse(fromServer.stdout).runs, 3);
     const page = readFileSync(join(dir, 'server.html'), 'utf8');
     assert.equal(page.match(/<img class="grid" src="data:image\/png;base64,/g)?.length, 3);
-    for (const trial of sweep.trials) assert.ok(page.includes(`lrsweep lr=${trial.values['train.optimizer.g.lr']}<`));
+    for (const trial of sweep.trials) assert.ok(page.includes(`lr=${trial.values['train.optimizer.g.lr']}<`));
     assert.match(page, /<svg[^>]*class="marks"[\s\S]*FID \(lower is better\)/);
   });
 
@@ -220,7 +225,7 @@ describe('gx sweep', () => {
     // A trial resumed from its checkpoint keeps its name.
     for (const trial of done.trials) {
       const { runName } = JSON.parse(readFileSync(join(trial.runDir as string, 'run.json'), 'utf8'));
-      assert.equal(runName, `halt lr=${trial.values['train.optimizer.g.lr']}`);
+      assert.equal(runName, `lr=${trial.values['train.optimizer.g.lr']}`);
     }
     // One run per trial: a stopped trial went on in its own folder, none ran twice.
     const trialFolders = readdirSync(join(sweepDir, 'trials')).filter((name) => !/\.(yaml|log)$/.test(name));

@@ -97,10 +97,12 @@ describe('tracking on a real MLflow server', () => {
     ]);
     assert.ok((await artifacts(server, run.info.run_id, 'model')).includes('model/model.json'));
     const images = (await artifacts(server, run.info.run_id, 'images')).sort();
-    assert.equal(images.length, 4);
-    assert.match(images[0], /^images\/samples\+step\+10\+timestamp\+\d+\+[0-9a-f-]{36}\+compressed\.webp$/);
-    assert.match(images[1], /^images\/samples\+step\+10\+timestamp\+\d+\+[0-9a-f-]{36}\.png$/);
-    assert.match(images[2], /^images\/samples\+step\+8\+timestamp\+\d+\+[0-9a-f-]{36}\+compressed\.webp$/);
+    // Steps 0 (the untrained G's, where MLflow's image card opens), 10 and 8, each a PNG and its thumbnail.
+    assert.equal(images.length, 6);
+    assert.match(images[0], /^images\/samples\+step\+0\+timestamp\+\d+\+[0-9a-f-]{36}\+compressed\.webp$/);
+    assert.match(images[2], /^images\/samples\+step\+10\+timestamp\+\d+\+[0-9a-f-]{36}\+compressed\.webp$/);
+    assert.match(images[3], /^images\/samples\+step\+10\+timestamp\+\d+\+[0-9a-f-]{36}\.png$/);
+    assert.match(images[4], /^images\/samples\+step\+8\+timestamp\+\d+\+[0-9a-f-]{36}\+compressed\.webp$/);
 
     // The grid served back through the artifact proxy is the PNG in the run folder.
     const served = await fetch(
@@ -126,15 +128,15 @@ describe('tracking on a real MLflow server', () => {
     // The server closed this process's idle connections while gx ran (spawnSync blocks the event loop): let undici
     // see that before it picks one for the next request ("other side closed").
     await sleep(100);
-    // Steps 2, 4, 6, 8 (also epoch 1's end: one grid) and 10.
+    // Steps 0 (the untrained G's), 2, 4, 6, 8 (also epoch 1's end: one grid) and 10.
     const images = await artifacts(server, runId, 'images');
     const stepsOf = (suffix: string) =>
       images
         .filter((path) => path.endsWith(suffix))
         .map((path) => Number(/\+step\+(\d+)\+/.exec(path)?.[1]))
         .sort((a, b) => a - b);
-    assert.deepEqual(stepsOf('+compressed.webp'), [2, 4, 6, 8, 10]);
-    assert.deepEqual(stepsOf('.png'), [2, 4, 6, 8, 10]);
+    assert.deepEqual(stepsOf('+compressed.webp'), [0, 2, 4, 6, 8, 10]);
+    assert.deepEqual(stepsOf('.png'), [0, 2, 4, 6, 8, 10]);
     const get = (path: string) =>
       fetch(`${server.uri}/get-artifact?path=${encodeURIComponent(path)}&run_uuid=${runId}`).then(async (r) =>
         Buffer.from(await r.arrayBuffer()),

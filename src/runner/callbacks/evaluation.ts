@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../atomic-files.js';
 import type { EvalConfig, SettledExperiment } from '../../config/experiment.js';
 import { type Evaluation, prepareEvaluation } from '../../eval/evaluate.js';
 import { type Gan, sampler } from '../../models/gan.js';
@@ -11,12 +12,15 @@ export interface EvaluationOptions {
   config: EvalConfig;
   runDir: string;
   gan: Gan;
+  /**
+   * Where the feature network's id (tag gx.eval.network, param eval.network_id) and the floor go, as params: the floor
+   * is the same in every run, and as metrics it would only crowd the charts.
+   */
+  tracker: Pick<Tracker, 'setTags' | 'logParams'>;
   resumed: boolean;
   /** Print each evaluation on stderr. */
   progress: boolean;
   warn: (line: string) => void;
-  /** Where the feature network's id is recorded (tag gx.eval.network, param eval.network_id). */
-  tracker?: Pick<Tracker, 'setTags' | 'logParams'>;
 }
 
 /** What the evaluation schedule remembers across a resume: the step it last evaluated, and what it measured. */
@@ -32,7 +36,7 @@ interface EvaluationState {
  * checkpoint: a failure in it leaves the whole run to resume from. The schedule's memory is checkpointed: a run
  * resumed at a step it evaluated does not evaluate it again, and reports what was measured there.
  */
-export function evaluation({ experiment, config, runDir, gan, resumed, progress, warn, tracker }: EvaluationOptions) {
+export function evaluation({ experiment, config, runDir, gan, tracker, resumed, progress, warn }: EvaluationOptions) {
   let prepared: Evaluation | undefined;
   let last: EvaluationState = { step: -1, metrics: {} };
   const evaluate = async (context: RunContext) => {
@@ -64,12 +68,14 @@ export function evaluation({ experiment, config, runDir, gan, resumed, progress,
       Object.assign(context.latest.evaluation, last.metrics);
       prepared = await prepareEvaluation(experiment, config, warn);
       // Every value means something only with the network it came from: the run says which, where it is searched.
-      await tracker?.setTags({ 'gx.eval.network': prepared.network });
+      await tracker.setTags({ 'gx.eval.network': prepared.network });
       if (resumed) return;
-      await tracker?.logParams({ 'eval.network_id': prepared.network });
       // The floor, once per run: the classifier's test accuracy and real training images measured as G's will be.
-      const timestamp = Date.now();
-      await context.track(Object.entries(prepared.floor).map(([key, value]) => ({ key, value, step: 0, timestamp })));
+      // A reference, not a curve: params (floor.real_fid, ...) and floor.json in the run folder.
+      const { network, floor } = prepared;
+      await writeFileAtomic(join(runDir, 'floor.json'), JSON.stringify({ network, ...floor }));
+      const floorParams = Object.entries(floor).map(([key, value]) => [`floor.${key}`, String(value)]);
+      await tracker.logParams({ 'eval.network_id': network, ...Object.fromEntries(floorParams) });
     },
     async onStepEnd(context) {
       if (config.every_steps > 0 && context.state.step % config.every_steps === 0) await evaluate(context);

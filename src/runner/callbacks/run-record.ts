@@ -62,7 +62,7 @@ export function runRecord({ runId, runName, runDir, experiment, backend, tracker
       // The generator also as an MLflow 3 LoggedModel: the runs table's Models column, with the run's settings.
       const params = experimentParams(experiment);
       await tracker.logModel(join(runDir, 'model'), {
-        name: 'generator',
+        name: modelName(runName),
         modelType: 'tfjs-layers',
         step: context.state.step,
         params,
@@ -81,4 +81,12 @@ export function runRecord({ runId, runName, runDir, experiment, backend, tracker
       await bestEffort(warn, 'write run.json', () => write({ status: 'FAILED', error: message, state }));
     },
   };
+}
+
+/**
+ * The LoggedModel's name, which says whose generator it is (`generator of loss=lsgan`): MLflow refuses / : . % and
+ * quotes in a model name, so a decimal point becomes a comma (`lr=0,0002`) and the others a dash.
+ */
+export function modelName(runName: string): string {
+  return `generator of ${runName}`.replaceAll('.', ',').replace(/[/:%"']/g, '-');
 }

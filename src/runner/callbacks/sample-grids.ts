@@ -25,7 +25,7 @@ export interface SampleGridsOptions {
 /**
  * A grid of G's images (from fixed noise unless train.sample_grid.noise is fresh), on schedule and at the end:
  * samples/epoch-NNNN.png after an epoch, samples/step-NNNNNN.png after a step and at the end; one grid per step at
- * most. Each is also a step image in MLflow, so the UI's slider steps through them.
+ * most. Each is also a step image in MLflow, so the UI's slider steps through them, from the untrained G's at step 0.
  */
 export function sampleGrids({
   model,
@@ -40,15 +40,18 @@ export function sampleGrids({
   const classes = layout?.classes ?? 'rows';
   let latent: LatentBatch | undefined;
   let sampledAt = -1;
-  const save = async (name: string, step: number) => {
-    if (sampledAt === step) return; // an epoch's end or the run's end on a step that had its grid
-    sampledAt = step;
+  const draw = (step: number) => {
     if (layout?.noise === 'fresh') {
       if (latent) disposeLatent(latent);
       latent = fixedLatent(model, seed, classes, step);
     }
     latent ??= fixedLatent(model, seed, classes);
-    const grid = sampleGrid(sampler(gan), latent, gridColumns(model, classes));
+    return sampleGrid(sampler(gan), latent, gridColumns(model, classes));
+  };
+  const save = async (name: string, step: number) => {
+    if (sampledAt === step) return; // an epoch's end or the run's end on a step that had its grid
+    sampledAt = step;
+    const grid = draw(step);
     const file = join(samplesDir, `${name}.png`);
     await writeFileAtomic(file, await encodePng(grid));
     await recordGrid(samplesDir, step, `${name}.png`);
@@ -65,6 +68,11 @@ export function sampleGrids({
     state: () => ({ step: sampledAt }),
     restore(saved) {
       sampledAt = (saved as { step: number }).step;
+    },
+    // MLflow's image card opens at step 0 and shows nothing for a run without an image there: the untrained G's grid
+    // goes to MLflow only (the run folder's grids, the report and the GIF begin with the first trained one).
+    async onRunStart({ state }) {
+      if (state.step === 0) await tracker.logImage('samples', 0, draw(0));
     },
     async onStepEnd({ state }) {
       if (firesAtStep(schedule, state.step)) await save(`step-${pad(state.step, 6)}`, state.step);

@@ -1,7 +1,7 @@
 import { firingsAfter, type Schedule } from '../callbacks/schedule.js';
 import type { StepMetrics } from '../loop/steps.js';
 import { remainingSeconds, type SideEffectCost } from './eta.js';
-import { type TrainingPlan, updates } from './training-plan.js';
+import { epochsTrained, type TrainingPlan, updates } from './training-plan.js';
 
 /** How often progress is printed when stderr is not a terminal (a log file, CI). */
 const PLAIN_INTERVAL_MS = 10_000;
@@ -28,6 +28,8 @@ export function createProgress(
   now: () => number = Date.now,
 ) {
   const totalUpdates = updates(criticSteps, 0, plan.steps);
+  // Counted toward --max-steps when it cuts the run short; a resumed run's plan may end before it started.
+  const epochsShown = Math.min(epochs, Math.max(1, epochsTrained(plan)));
   const sideSeconds = () => sideEffects.reduce((sum, { cost }) => sum + cost.seconds, 0);
   let origin: { time: number; step: number; sideSeconds: number; updatesBefore: number } | undefined;
   // Updates trained since the origin, counted up to step `counted`.
@@ -54,7 +56,7 @@ export function createProgress(
     });
     const rate = eta === undefined ? '-' : ((step - origin.step) / trainingSeconds).toFixed(2);
     const losses = `d ${fixed(metrics.d_loss)} g ${fixed(metrics.g_loss)}`;
-    return `epoch ${epoch + 1}/${epochs} · step ${step}/${plan.steps} · ${losses} · ${rate} it/s · ETA ${duration(eta)}`;
+    return `epoch ${epoch + 1}/${Math.max(epochsShown, epoch + 1)} · step ${step}/${plan.steps} · ${losses} · ${rate} it/s · ETA ${duration(eta)}`;
   };
 
   return {
@@ -70,7 +72,9 @@ export function createProgress(
     /** The table of epoch `epoch` (1-based); `part` says what share of it was trained when it is not whole. */
     epoch(epoch: number, means: StepMetrics, test?: StepMetrics, part?: string) {
       this.clear();
-      stream.write(`epoch ${epoch}/${epochs}${part ? ` (${part})` : ''}\n${epochTable(means, test)}`);
+      stream.write(
+        `epoch ${epoch}/${Math.max(epochsShown, epoch)}${part ? ` (${part})` : ''}\n${epochTable(means, test)}`,
+      );
     },
     /** Ends a line drawn in place, before anything else is printed. */
     clear() {

@@ -41,6 +41,15 @@ export function planTraining({ batchesPerEpoch, epochs, maxSteps, criticSteps }:
 }
 
 /**
+ * The epochs a run trains in, whole or in part: under max_steps fewer than train.epochs (`epoch 1/1` for a run of 40
+ * steps in epochs of 468, not `epoch 1/1000`).
+ */
+export function epochsTrained(plan: TrainingPlan): number {
+  const lastEnd = plan.epochEnds.at(-1) ?? 0;
+  return plan.epochEnds.length + (plan.steps > lastEnd ? 1 : 0);
+}
+
+/**
  * Updates (critic steps plus the generator step) in generator steps [from, to): the unit of training time, since
  * a critic step costs about what a generator step does (each runs G and D forward and one of them backward).
  */
