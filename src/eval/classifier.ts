@@ -199,11 +199,12 @@ function judgeNetwork(id: string, model: tfl.LayersModel, accuracy: number): Cla
   };
 }
 
-function testAccuracy(model: tfl.LayersModel, test: ImageSet): number {
+/** The share of `test` the model reads as its label, 500 images at a time (the last chunk only as many as are left). */
+export function testAccuracy(model: tfl.LayersModel, test: ImageSet): number {
   let correct = 0;
   const order = Uint32Array.from({ length: test.count }, (_, i) => i);
-  for (let index = 0; index < Math.ceil(test.count / 500); index++) {
-    const batch = makeBatch(test, order, index, 500);
+  for (let start = 0; start < test.count; start += 500) {
+    const batch = makeBatch(test, order.subarray(start), 0, Math.min(500, test.count - start));
     const predicted = tf.tidy(() => tf.argMax(model.predict(batch.images) as tf.Tensor, 1));
     const [guess, truth] = [predicted.dataSync(), batch.labels.dataSync()];
     for (let i = 0; i < guess.length; i++) if (guess[i] === truth[i]) correct++;
