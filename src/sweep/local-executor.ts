@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { lockHolder } from '../runner/run-folder/lock.js';
 import { type TrialExecutor, type TrialOutcome, type TrialTask, trialRun } from './trial-executor.js';
-import type { TrialReply, TrialRequest } from './trial-process.js';
+import type { TrialRequest } from './trial-process.js';
+import type { TrialReply } from './trial-reply.js';
 import { trialLabel } from './trials.js';
 
 export interface LocalExecutorOptions {

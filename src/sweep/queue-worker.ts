@@ -4,7 +4,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { BackendName } from '../backend/backend-names.js';
 import type { QueueConnection } from './queue-connection.js';
 import { STOPPED_REASON, stopKey, TRIAL_QUEUE, type TrialJob, type TrialJobResult } from './trial-job.js';
-import type { TrialReply } from './trial-process.js';
+import type { TrialReply } from './trial-reply.js';
 
 export interface QueueWorkerOptions {
   queue: QueueConnection;

@@ -6,12 +6,11 @@ import { stopOnSignal } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
 import { type RunOptions, resumeRun, runExperiment } from '../runner/run.js';
 import { newRunId, runsDir } from '../runner/run-folder/folder.js';
-import { describeSystemError } from '../system-errors.js';
 import { trackingStore } from '../tracking/open.js';
 import { takeOverServerRun } from '../tracking/server-run-takeover.js';
 import { trialRun } from './trial-executor.js';
 import { type TrialJob, trialJobId } from './trial-job.js';
-import type { TrialReply } from './trial-process.js';
+import { replyFailure, replyResult } from './trial-reply.js';
 
 /**
  * A queued trial in a process of its own, forked by a worker (crash isolation, as trial-process.ts for a local
@@ -61,15 +60,8 @@ process.once('message', async (job: TrialJob) => {
       );
       result = await resumeRun(runDir, { ...options, queued: { fromStart: !found.checkpoint } });
     }
-    reply({ result }, result.status === 'FINISHED' ? 0 : 130);
+    replyResult(result);
   } catch (thrown) {
-    const error = describeSystemError(thrown) ?? (thrown as Error);
-    process.stderr.write(`gx: ${error.message}\n`);
-    const code = error instanceof GxError ? error.code : undefined;
-    reply({ error: { code, message: error.message } }, code === 'STOPPED' ? 130 : 1);
+    replyFailure(thrown);
   }
 });
-
-function reply(message: TrialReply, exitCode: number): void {
-  process.send?.(message, () => process.exit(exitCode));
-}

@@ -1,15 +1,11 @@
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { stopOnSignal } from '../core/stop-on-signal.js';
-import { GxError } from '../errors.js';
-import { type RunOptions, type RunResult, resumeRun, runExperiment } from '../runner/run.js';
-import { describeSystemError } from '../system-errors.js';
+import { type RunOptions, resumeRun, runExperiment } from '../runner/run.js';
+import { replyFailure, replyResult } from './trial-reply.js';
 
 /** What a sweep sends its trial process: the resolved experiment itself (or a stopped trial's run to resume). */
 export type TrialRequest = Pick<RunOptions, 'runsDir' | 'backend' | 'maxSteps' | 'runName' | 'tags'> &
   ({ experiment: ResolvedExperiment } | { resume: string });
-
-/** What the trial process answers: the run's result, or the error that failed it. */
-export type TrialReply = { result: RunResult } | { error: { code?: string; message: string } };
 
 /**
  * A sweep's trial in a process of its own (forked by sweep.ts with structured-clone IPC, so the experiment arrives
@@ -33,17 +29,8 @@ process.once('message', async (request: TrialRequest) => {
   try {
     const result =
       'resume' in request ? await resumeRun(request.resume, options) : await runExperiment(request.experiment, options);
-    reply({ result }, result.status === 'FINISHED' ? 0 : 130);
+    replyResult(result);
   } catch (thrown) {
-    const error = describeSystemError(thrown) ?? (thrown as Error);
-    process.stderr.write(`gx: ${error.message}\n`);
-    const code = error instanceof GxError ? error.code : undefined;
-    // Stopped while its data loaded: stopped, as the sweep asked, with nothing to keep.
-    reply({ error: { code, message: error.message } }, code === 'STOPPED' ? 130 : 1);
+    replyFailure(thrown);
   }
 });
-
-function reply(message: TrialReply, exitCode: number): void {
-  if (!process.connected) process.exit(exitCode);
-  process.send?.(message, () => process.exit(exitCode));
-}

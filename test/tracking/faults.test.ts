@@ -1,51 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GxError } from '../../src/errors.js';
 import { createServerRun } from '../../src/tracking/server-tracker.js';
-import { type CliResult, gx, repoRoot, tempDir } from '../helpers/cli.js';
+import { gx, tempDir } from '../helpers/cli.js';
 import { tinyIn } from '../helpers/experiments.js';
 import { type FaultProxy, type ProxyMode, startFaultProxy } from '../helpers/fault-proxy.js';
 import { ADMIN, type MlflowServer, startMlflowServer } from '../helpers/mlflow-server.js';
-
-interface RunInfo {
-  info: { run_id: string; status: string };
-  data: { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };
-}
-
-/** MLflow's REST API as the tests' own client, with basic auth when the server wants it. */
-async function api<T>(server: { uri: string }, endpoint: string, query: Record<string, string>, body?: object) {
-  const url = new URL(`${server.uri}/api/2.0/mlflow/${endpoint}`);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const response = await fetch(url, {
-    method: body ? 'POST' : 'GET',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
-      ...(body && { 'content-type': 'application/json' }),
-    },
-    body: body && JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function runsOf(server: { uri: string }, experiment: string): Promise<RunInfo[]> {
-  const found = await api<{ experiment: { experiment_id: string } }>(server, 'experiments/get-by-name', {
-    experiment_name: experiment,
-  });
-  const { runs } = await api<{ runs?: RunInfo[] }>(
-    server,
-    'runs/search',
-    {},
-    {
-      experiment_ids: [found.experiment.experiment_id],
-    },
-  );
-  return runs ?? [];
-}
+import { api, assertNoSecret, filesContaining, gxChild, runsOf } from '../helpers/tracking-checks.js';
 
 async function steps(server: { uri: string }, runId: string, key: string): Promise<number[]> {
   const { metrics } = await api<{ metrics?: { step: number }[] }>(server, 'metrics/get-history', {
@@ -53,49 +17,6 @@ async function steps(server: { uri: string }, runId: string, key: string): Promi
     metric_key: key,
   });
   return (metrics ?? []).map((m) => m.step).sort((a, b) => a - b);
-}
-
-/** Every file under `dirs` (binary ones too) that holds `needle`: where a password must never be. */
-function filesContaining(dirs: string[], needle: string): string[] {
-  const found: string[] = [];
-  const walk = (path: string) => {
-    if (!existsSync(path)) return;
-    if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-    else if (readFileSync(path).includes(needle)) found.push(path);
-  };
-  for (const dir of dirs) walk(dir);
-  return found;
-}
-
-function assertNoSecret(secret: string, dirs: string[], ...outputs: CliResult[]) {
-  assert.deepEqual(filesContaining(dirs, secret), []);
-  for (const output of outputs) {
-    assert.ok(!output.stdout.includes(secret), output.stdout);
-    assert.ok(!output.stderr.includes(secret), output.stderr);
-  }
-}
-
-/**
- * `gx` as a child process that a test can signal. (The proxy runs in the test's own event loop: spawnSync would
- * block it, so every gx that goes through the proxy runs this way.)
- */
-function gxChild(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
-    cwd,
-    env: { ...process.env, MLFLOW_TRACKING_URI: '', ...env },
-  });
-  const result: CliResult = { status: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk) => (result.stdout += chunk));
-  child.stderr.on('data', (chunk) => (result.stderr += chunk));
-  // Never left behind by a failing test: killed after a minute.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const exited = new Promise<CliResult>((resolve) =>
-    child.on('exit', (status) => {
-      clearTimeout(guard);
-      resolve({ ...result, status });
-    }),
-  );
-  return { child, result, exited };
 }
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
