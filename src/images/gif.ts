@@ -50,7 +50,8 @@ export async function encodeGifFiles(
 ): Promise<Uint8Array> {
   if (files.length === 0) throw new Error('a GIF needs at least one frame');
   const delay = files.map((_, i) => (i === files.length - 1 ? lastFrameMs : frameMs));
-  let input = sharp([...files], { join: { animated: true } });
+  // libvips joins two or more images; a run cut short has one grid, a GIF of one frame.
+  let input = files.length === 1 ? sharp(files[0]) : sharp([...files], { join: { animated: true } });
   if (await isGrey(files[0])) input = input.toColourspace('b-w');
   return input.gif({ delay, loop: 0, colours, dither, keepDuplicateFrames: true }).toBuffer();
 }

@@ -71,6 +71,9 @@ describe('animated GIF', () => {
     const gif = await encodeGifFiles(files, COLOUR_GIF_OPTIONS);
     const { pages } = await sharp(gif, { animated: true }).metadata();
     assert.equal(pages, 3);
+    // A run cut short has one grid: a GIF of one frame.
+    const single = await sharp(await encodeGifFiles(files.slice(0, 1), COLOUR_GIF_OPTIONS)).metadata();
+    assert.deepEqual([single.format, single.pages], ['gif', 1]);
     const data = await sharp(gif, { animated: true }).removeAlpha().raw().toBuffer();
     const size = grids[0].pixels.length;
     grids.forEach((grid, i) => {

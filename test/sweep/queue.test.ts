@@ -129,6 +129,8 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
   });
 
   it('continues a trial whose process crashed, then whose worker was killed, from its snapshots: one run, each step once', async () => {
+    // Long enough that, on an idle machine too, the trial is still training when each of the two faults comes.
+    const STEPS = 200;
     const dir = tinyIn('qkill');
     const a = startWorker('env');
     const sweep = startGx(
@@ -138,11 +140,11 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
         '--param',
         'train.optimizer.g.lr=1e-3',
         '--max-steps',
-        '30',
+        String(STEPS),
         '--set',
         'train.checkpoint_every_steps=5',
         '--set',
-        'train.epochs=20',
+        'train.epochs=30',
         '--queue',
         redis.url,
         '--json',
@@ -152,7 +154,7 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
     );
     /** Waits for the trial's run to tag a snapshot later than `after`, and returns its step. */
     const snapshotAfter = async (after: number) => {
-      for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(2000)) {
+      for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
         const runs = await runsOf('qkill').catch(() => []);
         const latest = runs.map((run) => tagsOf(run)['gx.checkpoint.latest']).find(Boolean);
         const step = latest ? Number(latest.replace('step-', '')) : -1;
@@ -185,7 +187,7 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
     const steps = metrics.map((point) => Number(point.step)).sort((x, y) => x - y);
     assert.deepEqual(
       steps,
-      Array.from({ length: 30 }, (_, i) => i + 1),
+      Array.from({ length: STEPS }, (_, i) => i + 1),
       'every step exactly once',
     );
     b.child.kill('SIGTERM');
