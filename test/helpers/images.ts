@@ -31,7 +31,8 @@ export function gridLike(rows = 10, seed = 0): Image {
   return { width, height, channels: 1, pixels };
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (mulberry32) for test images that repeat. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

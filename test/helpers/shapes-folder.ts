@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { mulberry32 } from './images.js';
 
 /** The classes of the synthetic folder, one subfolder each: shapes a small judge tells apart at a glance. */
 export const SHAPES = ['circle', 'cross', 'square', 'triangle'] as const;
@@ -101,15 +102,4 @@ function hue(h: number): number[] {
     return 255 * (1 - 0.8 * Math.max(0, Math.min(k, 4 - k, 1)));
   };
   return [f(5), f(3), f(1)];
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
