@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
 import { formatTable } from '../cli/table.js';
+import { valueText } from '../config/settings.js';
 import { stopOnSignal } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
 import { queuedSweepOptions } from '../sweep/queued-sweep.js';
@@ -85,7 +86,7 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       this.log(
         formatTable([
           ['trial', ...paths],
-          ...trials.map(({ trial }) => [String(trial.index), ...paths.map((p) => String(trial.values[p]))]),
+          ...trials.map(({ trial }) => [String(trial.index), ...paths.map((p) => valueText(trial.values[p]))]),
         ]),
       );
       return trials.map(({ trial }) => trial);

@@ -57,9 +57,18 @@ export function shortPath(path: string, paths: readonly string[]): string {
   return own.join('.');
 }
 
-function valueText(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(valueText).join(',')}]`;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** A setting's value as a person reads it: `[translation(ratio=0.125), cutout]` for a list of registry entries. */
+export function valueText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(valueText).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const { type, ...options } = value as Record<string, unknown>;
+    const pairs = Object.entries(options).map(([key, option]) => `${key}=${valueText(option)}`);
+    if (typeof type === 'string') return pairs.length === 0 ? type : `${type}(${pairs.join(', ')})`;
+    return `{${Object.entries(value)
+      .map(([key, option]) => `${key}: ${valueText(option)}`)
+      .join(', ')}}`;
+  }
+  return String(value);
 }
 
 function flatten(value: unknown, prefix = ''): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { runName } from '../config/settings.js';
+import { runName, valueText } from '../config/settings.js';
 import type { SweepRecord, TrialRecord } from './record.js';
 
 /** The trials that have the sweep's metric as a finite number, best first. */
@@ -37,7 +37,7 @@ export function comparisonRows(record: SweepRecord): string[][] {
       return [
         rank < 0 ? '-' : String(rank + 1),
         String(trial.index),
-        ...paths.map((path) => String(trial.values[path])),
+        ...paths.map((path) => valueText(trial.values[path])),
         trial.status,
         ...metrics.map((key) => {
           const value = trial.metrics?.[key];
