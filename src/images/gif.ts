@@ -1,5 +1,4 @@
 import sharp from 'sharp';
-import type { Image } from './image.js';
 
 export interface GifOptions {
   /** Milliseconds each frame shows. */
@@ -13,42 +12,22 @@ export interface GifOptions {
 }
 
 /**
- * Encodes images of one size as an animated GIF that loops, one frame each (identical frames too, so that the frame
- * count is the image count). No dithering: on grey images it only adds noise, and bytes.
- */
-export async function encodeGif(
-  frames: readonly Image[],
-  { frameMs, lastFrameMs, colours }: GifOptions,
-): Promise<Uint8Array> {
-  const [first] = frames;
-  if (!first) throw new Error('a GIF needs at least one frame');
-  const { width, height, channels } = first;
-  const frameBytes = width * height * channels;
-  const pixels = new Uint8Array(frameBytes * frames.length);
-  frames.forEach((frame, i) => {
-    if (frame.width !== width || frame.height !== height || frame.channels !== channels) {
-      throw new Error(
-        `GIF frame ${i} is ${frame.width}x${frame.height}x${frame.channels}, not ${width}x${height}x${channels}`,
-      );
-    }
-    pixels.set(frame.pixels, i * frameBytes);
-  });
-  const delay = frames.map((_, i) => (i === frames.length - 1 ? lastFrameMs : frameMs));
-  let input = sharp(pixels, { raw: { width, height: height * frames.length, channels, pageHeight: height } });
-  if (channels === 1) input = input.toColourspace('b-w');
-  return input.gif({ delay, loop: 0, colours, dither: 0, keepDuplicateFrames: true }).toBuffer();
-}
-
-/**
- * Encodes image files of one size (PNG grids) as an animated GIF that loops, as encodeGif does, with libvips reading
- * the files frame by frame: their pixels never sit in the JS heap all at once (240 colour grids of 64 px images are
- * 315 MB decoded).
+ * Encodes image files of one size (PNG grids) as an animated GIF that loops, one frame each (identical frames too,
+ * so that the frame count is the file count), with libvips reading the files frame by frame: their pixels never sit
+ * in the JS heap all at once (240 colour grids of 64 px images are 315 MB decoded).
  */
 export async function encodeGifFiles(
   files: readonly string[],
   { frameMs, lastFrameMs, colours, dither = 0 }: GifOptions,
 ): Promise<Uint8Array> {
   if (files.length === 0) throw new Error('a GIF needs at least one frame');
+  const sizes = await Promise.all(files.map(async (file) => sharp(file).metadata()));
+  const { width, height } = sizes[0];
+  sizes.forEach((size, i) => {
+    if (size.width !== width || size.height !== height) {
+      throw new Error(`GIF frame ${i} (${files[i]}) is ${size.width}x${size.height}, not ${width}x${height}`);
+    }
+  });
   const delay = files.map((_, i) => (i === files.length - 1 ? lastFrameMs : frameMs));
   // libvips joins two or more images; a run cut short has one grid, a GIF of one frame.
   let input = files.length === 1 ? sharp(files[0]) : sharp([...files], { join: { animated: true } });

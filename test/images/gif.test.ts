@@ -3,15 +3,28 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { encodeGif, encodeGifFiles } from '../../src/images/gif.js';
+import { encodeGifFiles } from '../../src/images/gif.js';
+import type { Image } from '../../src/images/image.js';
 import { COLOUR_GIF_OPTIONS } from '../../src/runner/callbacks/evolution-gif.js';
 import { tempDir } from '../helpers/cli.js';
 import { gridLike, meanAbsDifference } from '../helpers/images.js';
 
+/** Each image as a PNG file, as a run writes its grids. */
+async function pngFiles(frames: readonly Image[]): Promise<string[]> {
+  const dir = tempDir();
+  return Promise.all(
+    frames.map(async ({ pixels, width, height, channels }, i) => {
+      const file = join(dir, `step-${i}.png`);
+      writeFileSync(file, await sharp(pixels, { raw: { width, height, channels } }).png().toBuffer());
+      return file;
+    }),
+  );
+}
+
 describe('animated GIF', () => {
   it('has a frame per image, their size, the delays asked for, and loops', async () => {
     const frames = [0, 1, 2, 3, 3].map((phase) => gridLike(10, phase)); // the last two alike: still two frames
-    const gif = await encodeGif(frames, { frameMs: 250, lastFrameMs: 2000, colours: 16 });
+    const gif = await encodeGifFiles(await pngFiles(frames), { frameMs: 250, lastFrameMs: 2000, colours: 16 });
     const { format, pages, width, pageHeight, delay, loop } = await sharp(gif, { animated: true }).metadata();
     assert.equal(format, 'gif');
     assert.equal(pages, 5);
@@ -22,7 +35,7 @@ describe('animated GIF', () => {
 
   it('keeps each frame close to its image with a small palette, in a small file', async () => {
     const frames = [0, 1, 2].map((phase) => gridLike(10, phase));
-    const gif = await encodeGif(frames, { frameMs: 250, lastFrameMs: 2000, colours: 16 });
+    const gif = await encodeGifFiles(await pngFiles(frames), { frameMs: 250, lastFrameMs: 2000, colours: 16 });
     const { data, info } = await sharp(gif, { animated: true })
       .toColourspace('b-w')
       .raw()
@@ -41,13 +54,12 @@ describe('animated GIF', () => {
 
   it('refuses frames of different sizes', async () => {
     await assert.rejects(
-      encodeGif([gridLike(10), gridLike(9)], { frameMs: 250, lastFrameMs: 250, colours: 16 }),
+      encodeGifFiles(await pngFiles([gridLike(10), gridLike(9)]), { frameMs: 250, lastFrameMs: 250, colours: 16 }),
       /frame 1/,
     );
   });
 
   it('makes a colour GIF from grid files, frame by frame, close to each grid in colour', async () => {
-    const dir = tempDir();
     const colourGrid = (phase: number) => {
       const grey = gridLike(3, phase);
       const pixels = new Uint8Array(grey.pixels.length * 3);
@@ -55,19 +67,7 @@ describe('animated GIF', () => {
       return { width: grey.width, height: grey.height, channels: 3 as const, pixels };
     };
     const grids = [0, 1, 2].map(colourGrid);
-    const files = await Promise.all(
-      grids.map(async (grid, i) => {
-        const file = join(dir, `step-${i}.png`);
-        const { pixels, width, height } = grid;
-        writeFileSync(
-          file,
-          await sharp(pixels, { raw: { width, height, channels: 3 } })
-            .png()
-            .toBuffer(),
-        );
-        return file;
-      }),
-    );
+    const files = await pngFiles(grids);
     const gif = await encodeGifFiles(files, COLOUR_GIF_OPTIONS);
     const { pages } = await sharp(gif, { animated: true }).metadata();
     assert.equal(pages, 3);
