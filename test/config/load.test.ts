@@ -3,22 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveExperiment } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
 import { losses } from '../../src/registry/losses/index.js';
 import { repoRoot } from '../helpers/cli.js';
+import { configProblems } from '../helpers/experiments.js';
 
 const quickstart = readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8');
-
-/** The problems resolveExperiment reports for `text`, or [] when it is valid. */
-function problems(text: string, overrides: string[] = []): string[] {
-  try {
-    resolveExperiment('x.yaml', text, { overrides });
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-    return error.problems;
-  }
-}
 
 /** 1-based line number of the first line of `text` that contains `needle`. */
 function lineOf(text: string, needle: string): number {
@@ -37,7 +26,7 @@ describe('loading an experiment', () => {
   });
 
   it('reports a YAML syntax error at its line and column', () => {
-    assert.deepEqual(problems('name: x\ndata: {type: mnist\nmodel: 1\n'), [
+    assert.deepEqual(configProblems('name: x\ndata: {type: mnist\nmodel: 1\n'), [
       'x.yaml:3:1: Flow map in block collection must be sufficiently indented and end with a }',
     ]);
   });
@@ -45,14 +34,14 @@ describe('loading an experiment', () => {
   it('names the closest loss when the loss type is unknown', () => {
     const text = quickstart.replace('type: lsgan', 'type: wgangp');
     const line = lineOf(text, 'wgangp');
-    assert.deepEqual(problems(text), [
+    assert.deepEqual(configProblems(text), [
       `x.yaml:${line}:9: unknown loss "wgangp" at loss.type; did you mean "wgan-gp"? (known: ${losses.entries.map((loss) => loss.name).join(', ')})`,
     ]);
   });
 
   it('reports a string where a number belongs, and a negative learning rate, all at once', () => {
     const text = quickstart.replace('batch_size: 64', 'batch_size: sixty').replace('lr: 0.001', 'lr: -0.1');
-    assert.deepEqual(problems(text), [
+    assert.deepEqual(configProblems(text), [
       `x.yaml:${lineOf(text, 'sixty')}:15: train.batch_size must be a whole number, got "sixty"`,
       `x.yaml:${lineOf(text, 'lr: -0.1')}:26: train.optimizer.g.lr must be > 0, got -0.1`,
     ]);
@@ -60,7 +49,7 @@ describe('loading an experiment', () => {
 
   it('points at an unknown key and suggests the known one', () => {
     const text = quickstart.replace('width: 32', 'widht: 32');
-    assert.deepEqual(problems(text), [
+    assert.deepEqual(configProblems(text), [
       `x.yaml:${lineOf(text, 'widht')}:3: model has no key "widht"; did you mean "width"?`,
     ]);
   });
@@ -84,14 +73,14 @@ describe('loading an experiment', () => {
 
   it('reports a --set on a path that does not exist at the deepest part that does', () => {
     const line = lineOf(quickstart, 'g: { type: adam');
-    assert.deepEqual(problems(quickstart, ['train.optimizer.g.lrr=0.1']), [
+    assert.deepEqual(configProblems(quickstart, ['train.optimizer.g.lrr=0.1']), [
       `x.yaml:${line}:8: --set train.optimizer.g.lrr: train.optimizer.g has no key "lrr"; did you mean "lr"?`,
     ]);
   });
 
   it('marks a schema problem that a --set caused', () => {
     const line = lineOf(quickstart, 'width: 32');
-    assert.deepEqual(problems(quickstart, ['model.width=-3']), [
+    assert.deepEqual(configProblems(quickstart, ['model.width=-3']), [
       `x.yaml:${line}:10: model.width must be >= 1, got -3 (from --set)`,
     ]);
   });
@@ -103,7 +92,7 @@ describe('loading an experiment', () => {
   });
 
   it('rejects a file that is not a mapping', () => {
-    assert.deepEqual(problems('- 1\n- 2\n'), [
+    assert.deepEqual(configProblems('- 1\n- 2\n'), [
       'x.yaml:1:1: an experiment must be a mapping with name, data, model, loss and train',
     ]);
   });

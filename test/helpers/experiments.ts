@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ResolvedExperiment, type SettledExperiment, withClasses } from '../../src/config/experiment.js';
 import { resolveExperiment } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
 import type { RegistryEntry } from '../../src/registry/registry.js';
 import { tempDir } from './cli.js';
 
@@ -58,4 +59,15 @@ export function tinyIn(name: string, extra = ''): string {
   const dir = tempDir();
   writeFileSync(join(dir, `${name}.yaml`), `${tinyYaml.replace('name: tiny', `name: ${name}`)}${extra}`);
   return dir;
+}
+
+/** The problems resolveExperiment reports for `text` (as "x.yaml"), or [] when it is valid. */
+export function configProblems(text: string, overrides: string[] = []): string[] {
+  try {
+    resolveExperiment('x.yaml', text, { overrides });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }

@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '../../src/backend/select.js';
 import { resolveExperiment } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
 import { buildGan } from '../../src/models/build-gan.js';
 import { createCritic } from '../../src/models/critic.js';
 import { sampleLatent } from '../../src/models/latent.js';
@@ -12,19 +11,9 @@ import { createRandom } from '../../src/random.js';
 import type { ModelConfig } from '../../src/registry/architectures/architecture.js';
 import { discriminatorHeads } from '../../src/registry/architectures/building-blocks.js';
 import { discriminatorStep, generatorStep } from '../../src/runner/loop/steps.js';
-import { onMnist, tinyExperiment, tinyYaml } from '../helpers/experiments.js';
+import { configProblems, onMnist, tinyExperiment, tinyYaml } from '../helpers/experiments.js';
 
 await selectBackend('cpu');
-
-function problems(text: string, overrides: string[] = []): string[] {
-  try {
-    resolveExperiment('x.yaml', text, { overrides });
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-    return error.problems;
-  }
-}
 
 describe("D's conditioning", () => {
   it('a projection head scores psi(phi) + embed(y) . phi (Miyato and Koyama 2018), by hand on a tiny D', () => {
@@ -75,7 +64,7 @@ describe("D's conditioning", () => {
 
   it('d_conditioning settles from loss.auxiliary; the class term without the head is refused at its line', () => {
     assert.equal(tinyExperiment().model.d_conditioning, 'auxiliary');
-    const found = problems(tinyYaml, ['model.d_conditioning=projection']);
+    const found = configProblems(tinyYaml, ['model.d_conditioning=projection']);
     assert.equal(found.length, 1);
     const line = tinyYaml.split('\n').findIndex((text) => text.startsWith('loss:')) + 1;
     assert.match(found[0], new RegExp(`^x.yaml:${line}:\\d+: loss.auxiliary .* needs D's class head`));
@@ -84,7 +73,7 @@ describe("D's conditioning", () => {
   it('model.conditioning is read as g_conditioning with a notice; both at once is an error', () => {
     const yaml = tinyYaml.replace('width: 2,', 'width: 2, conditioning: concatenate,');
     assert.equal(resolveExperiment('x.yaml', yaml).model.g_conditioning, 'concatenate');
-    const found = problems(yaml, ['model.g_conditioning=multiply']);
+    const found = configProblems(yaml, ['model.g_conditioning=multiply']);
     assert.match(found[0], /model.conditioning is the old name of model.g_conditioning/);
   });
 });
