@@ -12,13 +12,14 @@ import { initialState } from '../../src/runner/loop/training-state.js';
 const mnist = await datasets.get('mnist').load({ type: 'mnist' }, 'train', { cacheDir: cacheDir(), download: false });
 
 /**
- * Trains `experiment` in memory on the active backend; returns every step's metrics, and the tensors and the
- * backend's buffers (which kernels can leak out of tf.memory()'s sight) after each step.
+ * Trains `experiment` in memory on the active backend; returns every step's metrics, each epoch's means, and the
+ * tensors and the backend's buffers (which kernels can leak out of tf.memory()'s sight) after each step.
  */
 export async function trainInMemory(experiment: SettledExperiment) {
   const state = initialState(experiment.seed);
   const gan = buildGan(experiment, [28, 28, 1], state);
   const metrics: StepMetrics[] = [];
+  const epochMeans: StepMetrics[] = [];
   const tensors: number[] = [];
   const buffers: number[] = [];
   const data = firstExamples(mnist, experiment.data.limit);
@@ -28,10 +29,13 @@ export async function trainInMemory(experiment: SettledExperiment) {
       tensors.push(tf.memory().numTensors);
       buffers.push(tf.backend().numDataIds());
     },
+    async onEpochEnd(_: unknown, means: StepMetrics) {
+      epochMeans.push(means);
+    },
   };
   const setup = { gan, data, model: experiment.model, train: experiment.train, seed: experiment.seed };
   await train(setup, runContext({ state, callbacks: [record] }), [record]);
   gan.generator.dispose();
   gan.discriminator.dispose();
-  return { metrics, tensors, buffers, state };
+  return { metrics, epochMeans, tensors, buffers, state };
 }

@@ -45,6 +45,18 @@ describeOnEachBackend('the trainer', (backend) => {
     assert.notDeepEqual(other.metrics, first.metrics);
   });
 
+  it("averages a lazy penalty over the steps that computed it, not over the epoch's steps", async () => {
+    // 64 images in batches of 8: an epoch of 8 steps, R1 on steps 0, 2, 4, 6.
+    const experiment = tinyExperiment(['train.epochs=1', 'loss.regularisers=[{type: r1, gamma: 1, every: 2}]']);
+    const { metrics, epochMeans } = await trainInMemory(experiment);
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const r1 = metrics.flatMap((m) => (m.d_r1 === undefined ? [] : [m.d_r1]));
+    assert.deepEqual([metrics.length, r1.length, epochMeans.length], [8, 4, 1]);
+    assert.ok(Math.abs(epochMeans[0].d_r1 - mean(r1)) <= 1e-6 * Math.abs(mean(r1)), `${epochMeans[0].d_r1}`);
+    const dLoss = mean(metrics.map((m) => m.d_loss));
+    assert.ok(Math.abs(epochMeans[0].d_loss - dLoss) <= 1e-6 * Math.abs(dLoss));
+  });
+
   it('resumed from a checkpoint after k steps, matches an uninterrupted run step for step', async () => {
     // 64 images in batches of 8: the run crosses two epoch boundaries, where data order changes.
     const experiment = tinyExperiment(['train.max_steps=18', 'train.ema=0.9']);

@@ -94,15 +94,16 @@ async function loop(
   const random = createRandom(state.random);
   const maxSteps = train.max_steps ?? Number.POSITIVE_INFINITY;
   let order = epochOrder(data.count, setup.seed, state.epoch, setup.shuffle);
+  // Per metric: a lazy penalty (R1 every N steps) is averaged over the steps that computed it.
   let sums: StepMetrics = {};
-  let stepsInEpoch = 0;
+  let counts: StepMetrics = {};
 
   const criticSteps = () => gan.criticSteps(state.step);
   const epochOver = () => epochIsOver(state, (step) => gan.criticSteps(step), perEpoch);
   const endEpoch = async () => {
     startNextEpoch(state);
-    await hooks.epochEnd(means(sums, stepsInEpoch));
-    [sums, stepsInEpoch] = [{}, 0];
+    await hooks.epochEnd(means(sums, counts));
+    [sums, counts] = [{}, {}];
     order = epochOrder(data.count, setup.seed, state.epoch, setup.shuffle);
   };
 
@@ -139,8 +140,10 @@ async function loop(
 
     state.step += 1;
     state.random = random.state();
-    stepsInEpoch += 1;
-    for (const [name, value] of Object.entries(metrics)) sums[name] = (sums[name] ?? 0) + value;
+    for (const [name, value] of Object.entries(metrics)) {
+      sums[name] = (sums[name] ?? 0) + value;
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
     await hooks.stepEnd(metrics);
     // A step runs without awaiting anything: let signal handlers (Ctrl-C) and pending I/O run between steps.
     await new Promise(setImmediate);
@@ -149,6 +152,6 @@ async function loop(
   if (state.epoch < train.epochs && epochOver()) await endEpoch();
 }
 
-function means(sums: StepMetrics, count: number): StepMetrics {
-  return Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / Math.max(count, 1)]));
+function means(sums: StepMetrics, counts: StepMetrics): StepMetrics {
+  return Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / counts[name]]));
 }
