@@ -24,6 +24,15 @@ const BACKENDS = (process.env.BACKENDS ?? 'tensorflow,wasm,cpu').split(',');
 export async function benchTraining() {
   const seed = experimentFile('experiments/acgan-mnist.yaml');
   const quickstart = experimentFile('experiments/quickstart.yaml');
+  // quickstart_torch.py is the quickstart's model before it was chosen again (the AC-GAN class term, G's class
+  // multiplied into the noise, no spectral norm): gx times that model too, for a like-for-like comparison.
+  const anchorModel = experimentFile('experiments/quickstart.yaml', [
+    'model.g_conditioning=multiply',
+    'model.d_conditioning=auxiliary',
+    'model.spectral_norm=none',
+    'loss.type=lsgan',
+    'loss.auxiliary={weight: 1}',
+  ]);
   const results: Record<string, Record<string, unknown>> = {};
   for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
     if (!BACKENDS.includes(backend)) continue;
@@ -45,35 +54,45 @@ export async function benchTraining() {
         quickstart.train.batch_size,
         backend === 'cpu' ? 1 : ITERS,
       ),
+      ...(backend === 'tensorflow'
+        ? { quickstart_anchor_model_s_per_iter: secondsPerIteration(anchorModel, anchorModel.train.batch_size, ITERS) }
+        : {}),
     };
   }
-  const seconds = (backend: string, model: 'acgan' | 'quickstart') =>
+  const seconds = (backend: string, model: 'acgan' | 'quickstart' | 'quickstart_anchor_model') =>
     results[backend]?.[`${model}_s_per_iter`] as number | undefined;
   const ratio = (slow?: number, fast?: number) => (slow && fast ? slow / fast : undefined);
-  const torch = pytorchAnchor('acgan_torch.py', 1, process.env.GX_ANCHOR_SCRIPT);
-  const quickstartTorch = pytorchAnchor('quickstart_torch.py', 10, process.env.GX_QUICKSTART_ANCHOR_SCRIPT);
+  const torch = pytorchAnchor('acgan_torch.py', { ITERS, WARM: 1, MODES: 'fp32' }, process.env.GX_ANCHOR_SCRIPT);
+  const quickstartTorch = pytorchAnchor(
+    'quickstart_torch.py',
+    { ITERS: Math.max(ITERS, 50), WARM: 10, MODES: 'eager' },
+    process.env.GX_QUICKSTART_ANCHOR_SCRIPT,
+  );
+  // gx's steps leave G's moving average out; the anchor times it apart.
+  const quickstartTorchSeconds = quickstartTorch?.s_per_iter_no_ema ?? quickstartTorch?.s_per_iter;
   return {
     min_iterations_timed: ITERS,
     backends: results,
     pytorch_anchor: torch,
-    // The quickstart's model in PyTorch, layer for layer, beside gx's quickstart.
+    // The quickstart's anchor model in PyTorch, layer for layer, beside the same model in gx.
     quickstart_pytorch_anchor: quickstartTorch,
     quickstart_side_by_side: {
-      gx_tensorflow_s_per_iter: seconds('tensorflow', 'quickstart'),
-      pytorch_eager_s_per_iter: quickstartTorch?.s_per_iter,
+      gx_tensorflow_s_per_iter: seconds('tensorflow', 'quickstart_anchor_model'),
+      pytorch_eager_s_per_iter: quickstartTorchSeconds,
     },
     // Above 1: the second is faster.
     acgan_pytorch_over_tensorflow: ratio(torch?.s_per_iter, seconds('tensorflow', 'acgan')),
-    quickstart_tensorflow_over_pytorch: ratio(seconds('tensorflow', 'quickstart'), quickstartTorch?.s_per_iter),
+    quickstart_tensorflow_over_pytorch: ratio(seconds('tensorflow', 'quickstart_anchor_model'), quickstartTorchSeconds),
     acgan_wasm_over_tensorflow: ratio(seconds('wasm', 'acgan'), seconds('tensorflow', 'acgan')),
     quickstart_wasm_over_tensorflow: ratio(seconds('wasm', 'quickstart'), seconds('tensorflow', 'quickstart')),
     acgan_cpu_over_wasm: ratio(seconds('cpu', 'acgan'), seconds('wasm', 'acgan')),
   };
 }
 
-/** A shipped experiment, on MNIST's 10 classes (the shipped files name their classes anyway). */
-function experimentFile(path: string): SettledExperiment {
-  return withClasses(resolveExperiment(path, readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')), 10);
+/** A shipped experiment (with `--set` overrides), on MNIST's 10 classes (the shipped files name them anyway). */
+function experimentFile(path: string, overrides: string[] = []): SettledExperiment {
+  const text = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  return withClasses(resolveExperiment(path, text, { overrides }), 10);
 }
 
 /**
@@ -117,27 +136,26 @@ function secondsPerIteration(experiment: SettledExperiment, batchSize: number, i
 }
 
 /**
- * A PyTorch anchor script's seconds per iteration (eager, fp32, on the CPU, after `warm` iterations), when Python has
- * torch: `file` in
- * shared/anchors beside the repository, or the path in `override` ($GX_ANCHOR_SCRIPT for the seed's,
- * $GX_QUICKSTART_ANCHOR_SCRIPT for the quickstart's).
+ * What a PyTorch anchor script prints for its first mode (seconds per iteration on the CPU, with `settings` as its
+ * environment), and its torch line, when Python has torch: `file` in shared/anchors beside the repository, or the
+ * path in `override` ($GX_ANCHOR_SCRIPT for the seed's, $GX_QUICKSTART_ANCHOR_SCRIPT for the quickstart's).
  */
 function pytorchAnchor(
   file: string,
-  warm: number,
+  settings: Record<string, string | number>,
   override?: string,
-): { s_per_iter: number; torch: string } | undefined {
+): { s_per_iter: number; s_per_iter_no_ema?: number; torch: string } | undefined {
   const script = override ?? new URL(`../../../shared/anchors/${file}`, import.meta.url).pathname;
   if (!existsSync(script)) return undefined;
   try {
     const output = execFileSync('python3', [script], {
-      env: { ...process.env, DEV: 'cpu', ITERS: String(ITERS), WARM: String(warm), MODES: 'fp32' },
+      env: { ...process.env, DEV: 'cpu', ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, `${v}`])) },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     const lines = output.trim().split('\n');
     const line = lines.find((candidate) => candidate.includes('{')) as string;
-    return { s_per_iter: JSON.parse(line.slice(line.indexOf('{'))).s_per_iter, torch: lines[lines.length - 1] };
+    return { ...JSON.parse(line.slice(line.indexOf('{'))), torch: lines[lines.length - 1] };
   } catch {
     return undefined; // no Python, or no torch
   }
