@@ -8,6 +8,7 @@ import { registerFusedBatchNorm } from './fused-batch-norm.js';
 import { registerTensorflowKernels } from './kernels/tensorflow.js';
 import { registerWasmKernels } from './kernels/wasm.js';
 import { registerLeakyReluGradient } from './leaky-relu-gradient.js';
+import { freeGradientsEarly } from './lean-backprop.js';
 import { findInstalls } from './native/layout.js';
 import { loadInstall, type NativeBackend, type TensorflowBinding } from './native/load.js';
 import { routeToOneDnn } from './onednn.js';
@@ -38,6 +39,7 @@ export async function selectBackend(requested: BackendName): Promise<string> {
   registerComparisonGradients();
   registerLeakyReluGradient();
   registerFusedBatchNorm();
+  freeGradientsEarly();
   const candidates = requested === 'auto' ? autoOrder : [requested];
   for (const name of candidates) {
     if ((await prepare(name)) && (await tf.setBackend(name))) {
