@@ -24,10 +24,11 @@ let patched = false;
 /**
  * tfjs's backward pass keeps every gradient it computes, and every tensor the forward pass saved for it, until the
  * pass ends: a 64x64 DCGAN's D step at batch 128 peaked at 1.48 GB of tensors, most of them read no more (0.84 GB
- * with this; training's peak RSS 1.86 against 1.42 GB). Written against tfjs-core 4.22's engine. This frees a node's output gradients and saved tensors once the pass has moved on to the next node (the nodes run
- * in reverse order, so no later one reads them); the ops and their order are unchanged, so are the results. Left
- * alone: a pass inside another gradient (a gradient penalty's), whose tensors the outer tape may still read; a
- * gradient that is returned as is (an identity's); and a dy a caller passed in.
+ * with this; training's peak RSS 1.86 against 1.42 GB). This frees a node's output gradients and saved tensors once
+ * the pass has moved on to the next node (the nodes run in reverse order, so no later one reads them); the ops and
+ * their order are unchanged, so are the results. Left alone: a pass inside another gradient (a gradient penalty's),
+ * whose tensors the outer tape may still read; a gradient that is returned as is (an identity's); and a dy a caller
+ * passed in. Written against tfjs-core 4.22's engine (its private state, addTapeNode and gradients).
  */
 export function freeGradientsEarly(): void {
   if (patched) return;
