@@ -8,6 +8,7 @@ import { buildGan } from '../src/models/build-gan.js';
 import { disposeLatent, sampleLatent } from '../src/models/latent.js';
 import { createRandom } from '../src/random.js';
 import { discriminatorStep, generatorStep } from '../src/runner/loop/steps.js';
+import { FORMER_QUICKSTART_MODEL } from '../test/helpers/experiments.js';
 
 const ITERS = Number(process.env.ITERS ?? 2);
 /** The cpu backend needs most of an hour per seed iteration at batch 100: it is timed once at this batch, scaled. */
@@ -24,15 +25,8 @@ const BACKENDS = (process.env.BACKENDS ?? 'tensorflow,wasm,cpu').split(',');
 export async function benchTraining() {
   const seed = experimentFile('experiments/acgan-mnist.yaml');
   const quickstart = experimentFile('experiments/quickstart.yaml');
-  // quickstart_torch.py is the quickstart's model before it was chosen again (the AC-GAN class term, G's class
-  // multiplied into the noise, no spectral norm): gx times that model too, for a like-for-like comparison.
-  const anchorModel = experimentFile('experiments/quickstart.yaml', [
-    'model.g_conditioning=multiply',
-    'model.d_conditioning=auxiliary',
-    'model.spectral_norm=none',
-    'loss.type=lsgan',
-    'loss.auxiliary={weight: 1}',
-  ]);
+  // quickstart_torch.py is the quickstart's former model: gx times that model too, for a like-for-like comparison.
+  const anchorModel = experimentFile('experiments/quickstart.yaml', FORMER_QUICKSTART_MODEL);
   const results: Record<string, Record<string, unknown>> = {};
   for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
     if (!BACKENDS.includes(backend)) continue;

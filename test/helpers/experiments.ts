@@ -71,3 +71,15 @@ export function configProblems(text: string, overrides: string[] = []): string[]
     throw error;
   }
 }
+
+/**
+ * The quickstart's model before it was chosen again (the AC-GAN class term, G's class multiplied into the noise, no
+ * spectral norm): the model of the PyTorch quickstart anchor and of the quickstart's golden values, as overrides.
+ */
+export const FORMER_QUICKSTART_MODEL = [
+  'model.g_conditioning=multiply',
+  'model.d_conditioning=auxiliary',
+  'model.spectral_norm=none',
+  'loss.type=lsgan',
+  'loss.auxiliary={weight: 1}',
+];

@@ -17,7 +17,7 @@ import { train } from '../../src/runner/loop/trainer.js';
 import { initialState } from '../../src/runner/loop/training-state.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { repoRoot } from '../helpers/cli.js';
-import { onMnist, tinyExperiment } from '../helpers/experiments.js';
+import { FORMER_QUICKSTART_MODEL, onMnist, tinyExperiment } from '../helpers/experiments.js';
 
 /**
  * Today's 28x28 models, fixed: the initial weights of the shipped experiments and their first steps' losses, to the
@@ -162,8 +162,9 @@ const steps: Record<string, Record<'tensorflow' | 'wasm', Steps>> = {
 };
 
 describeOnEachBackend('golden 28x28 models', (backend) => {
-  it('quickstart: initial weights and the first 3 steps', async () => {
-    check('quickstart', backend, await golden(await shipped('quickstart', ['train.batch_size=16', 'data.limit=64'])));
+  it("quickstart's former model: initial weights and the first 3 steps", async () => {
+    const overrides = [...FORMER_QUICKSTART_MODEL, 'train.batch_size=16', 'data.limit=64'];
+    check('quickstart', backend, await golden(await shipped('quickstart', overrides)));
   });
 
   it('acgan-mnist (batch 8): initial weights and the first 3 steps', async () => {
