@@ -55,7 +55,7 @@ ${
   charts.length === 0
     ? '<p>No metrics were recorded.</p>'
     : `<label class="control">smoothing <input type="range" id="smoothing" min="0" max="0.99" step="0.01" value="0">
-<output id="smoothing-label">off</output><span class="at">an exponential moving average; the raw curves stay, faded</span></label>
+<output id="smoothing-label">off</output><span class="note">an exponential moving average; the raw curves stay, faded</span></label>
 <div class="charts">${charts
         .map(
           ({ svg }, i) =>

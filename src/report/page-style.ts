@@ -12,7 +12,7 @@ a { color: #1f5fa8; }
 .grid { display: block; max-width: 100%; height: auto; image-rendering: auto; border: 1px solid #ccc; box-sizing: border-box; }
 .missing { width: 224px; height: 224px; display: flex; align-items: center; justify-content: center; color: #999; }
 figcaption { margin-top: 4px; overflow-wrap: anywhere; }
-.at { color: #666; font-size: 12px; }
+.at, .note { color: #666; font-size: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; }
 .chart { margin: 0; position: relative; max-width: 100%; }
@@ -24,8 +24,9 @@ figcaption { margin-top: 4px; overflow-wrap: anywhere; }
   border-radius: 4px; padding: 4px 8px; font-size: 12px; white-space: nowrap; box-shadow: 0 1px 4px rgba(0,0,0,0.2); z-index: 1; }
 .table-wrap { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; margin-bottom: 10px; }
-th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: left; font-variant-numeric: tabular-nums;
-  vertical-align: top; max-width: 22em; overflow-wrap: anywhere; }
+th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 8px; text-align: left; font-variant-numeric: tabular-nums;
+  vertical-align: top; max-width: 22em; overflow-wrap: break-word; }
+.own { overflow-wrap: anywhere; }
 th { background: #f6f6f6; overflow-wrap: normal; }
 td:first-child { white-space: nowrap; }
 .seed { white-space: nowrap; margin-right: 8px; }

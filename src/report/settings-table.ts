@@ -12,11 +12,11 @@ export function settingsTables(comparison: Comparison, colours: readonly string[
   const runs = configurations.flatMap((configuration) => configuration.runs);
   const keys = [...new Set(runs.flatMap((run) => Object.keys(run.settings)))].sort();
   const differing = keys.filter((key) => new Set(runs.map((run) => run.settings[key])).size > 1);
-  // What a configuration varies, then what only some runs have (a loss's own options); the seed is in its own cells.
-  const varied = [
-    ...differing.filter((key) => runs.every((run) => key in run.settings)),
-    ...differing.filter((key) => !runs.every((run) => key in run.settings)),
-  ].filter((key) => !(seeded && key === SEED_SETTING));
+  // What the configurations vary, a column each; the settings only some runs have (a loss's own options) in one
+  // cell per row, or a sweep of losses would be dozens of mostly empty columns wide.
+  const everywhere = (key: string) => runs.every((run) => key in run.settings);
+  const varied = differing.filter((key) => everywhere(key) && !(seeded && key === SEED_SETTING));
+  const own = differing.filter((key) => !everywhere(key));
   const common = keys.filter((key) => !differing.includes(key));
   const ranked = ranking?.metric;
   const metrics = [
@@ -32,6 +32,7 @@ export function settingsTables(comparison: Comparison, colours: readonly string[
     ...seedColumns,
     ...metricColumns.map((key) => (seeded ? `${key} mean` : `last ${key}`)),
     'status',
+    ...(own.length > 0 ? ['own settings'] : []),
   ];
   const rows = configurations.map((configuration, i) => [
     `<span class="swatch" style="background:${colours[i]}"></span>${i + 1}`,
@@ -40,9 +41,10 @@ export function settingsTables(comparison: Comparison, colours: readonly string[
     ...(seedColumns.length > 0 && ranked ? seedCells(configuration, ranked) : []),
     ...metricColumns.map((key) => formatNumber(mean(configuration.runs, key))),
     html(statuses(configuration.runs)),
+    ...(own.length > 0 ? [ownSettings(configuration.runs[0], own)] : []),
   ]);
   const sameRows = common.map((key) => [html(key), html(runs[0]?.settings[key] ?? '')]);
-  return `<div class="table-wrap">${table(header.map(html), rows, 'runs')}</div>
+  return `<div class="table-wrap">${table(header.map(breakable), rows, 'runs')}</div>
 <details><summary>${common.length} settings the runs share</summary><div class="table-wrap">${table(['setting', 'value'], sameRows, 'shared')}</div></details>`;
 }
 
@@ -54,6 +56,17 @@ function seedCells(configuration: Configuration, metric: string): string[] {
     return `<span class="seed">${runLink(seed, run.link)}: ${value === '' ? '–' : value}</span>`;
   });
   return [formatNumber(configuration.mean), formatNumber(configuration.spread), each.join(' ')];
+}
+
+/** A column's name, allowed to wrap after each dot and underscore (`train.optimizer.g.lr`), nowhere else. */
+function breakable(name: string): string {
+  return html(name).replace(/([._])/g, '$1<wbr>');
+}
+
+/** The settings of a run that not every run has, as `key=value` pairs. */
+function ownSettings(run: ReportRun, keys: readonly string[]): string {
+  const pairs = keys.filter((key) => key in run.settings).map((key) => `${key}=${run.settings[key]}`);
+  return `<span class="own">${pairs.map(html).join(' ')}</span>`;
 }
 
 /** The mean of the runs' last values of a metric (the one run's value when it is alone). */
