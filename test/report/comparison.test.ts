@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { yScaleFor } from '../../src/report/chart-scale.js';
 import { seriesOf } from '../../src/report/chart-series.js';
 import { compare } from '../../src/report/configurations.js';
 import { floorOf } from '../../src/report/floor.js';
+import { reportFromFolders } from '../../src/report/folder-report.js';
 import type { ReportRun } from '../../src/report/report-run.js';
+import { tempDir } from '../helpers/cli.js';
+import { writeSeededRunFolders } from './seeded-folders.js';
 
 /** A run with a final FID and the settings given (a 3-point FID curve ending at `fid`). */
 function run(name: string, settings: Record<string, string>, fid?: number): ReportRun {
@@ -70,5 +75,25 @@ describe('what a report compares', () => {
     assert.equal(best.label, '1. x lr=2 (2 seeds)');
     assert.deepEqual(best.points.at(-1), { step: 30, value: 33 });
     assert.deepEqual(best.band?.at(-1), { step: 30, value: 33, low: 30, high: 36 });
+  });
+});
+
+describe('run folders in a report', () => {
+  it('ranks them by FID, best first, each run once however often it is given', async () => {
+    const dir = tempDir();
+    const [worse, better] = await writeSeededRunFolders(dir, [
+      { loss: 'standard', lr: 0.001, width: 2, latent: 8, fids: [50] },
+      { loss: 'lsgan', lr: 0.0002, width: 2, latent: 8, fids: [20] },
+    ]);
+    // The same run again through a link to its folder.
+    symlinkSync(better, join(dir, 'again'));
+    const report = await reportFromFolders([worse, better, join(dir, 'again')]);
+    assert.deepEqual(
+      report.runs.map((run) => run.name),
+      ['tiny loss=lsgan lr=0.0002 seed=1', 'tiny loss=standard lr=0.001 seed=1'],
+    );
+    assert.deepEqual(report.ranking, { metric: 'fid', mode: 'min' });
+    assert.equal(report.subtitle, 'ranked by the last fid (lower is better), 1 given twice left out');
+    assert.deepEqual(report.runs[0].floor, { fid: 1.5, class_accuracy: 0.97 });
   });
 });
