@@ -3,17 +3,19 @@ import { join, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { GxCommand } from '../cli/gx-command.js';
 import { GxError } from '../errors.js';
+import { reportFromFolders } from '../report/folder-report.js';
 import type { Report } from '../report/report-run.js';
-import { runFromFolder } from '../report/run-folder-runs.js';
 import { reportFromStore } from '../report/store-runs.js';
 import { writeReport } from '../report/write-report.js';
+import { readSweepRecord } from '../sweep/record.js';
 import { reportFromSweep } from '../sweep/sweep-report.js';
 import { trackingStore } from '../tracking/open.js';
 
 export default class ReportCommand extends GxCommand {
   static override summary = 'Compare runs on one self-contained HTML page: sample grids side by side, curves, settings';
   static override description =
-    `The runs' final sample grids side by side with a slider through the steps they were drawn at, FID, class accuracy and the losses overlaid (charts drawn by Vega-Lite as SVG), and the settings that differ. The page holds its images and charts: it opens offline, from a file or in MLflow's artifact viewer.
+    `The runs' final sample grids side by side with a slider through the steps they were drawn at, FID, class accuracy and the losses overlaid (charts drawn by Vega-Lite as SVG, with values on hover, optional smoothing, a log axis where a metric spans decades, the real-data floor as a dashed line), and the settings that differ, first in the table. The page holds its images and charts: it opens offline, from a file or in MLflow's artifact viewer; runs recorded on an MLflow server link to their pages there.
+Run folders are ranked by their sweep's metric when they are trials of one sweep, else by FID; a run given twice is shown once. Runs whose settings are equal apart from \`seed\` are one configuration: the table gives the mean, the spread (sample sd) and each seed's value of the ranking metric, ranked by the mean, and the charts its mean curve with the seeds' min..max as a band.
 A sweep folder writes <sweep>/report.html (gx sweep writes it too, and logs it to the parent run); run folders or --experiment write report.html here, or -o.
 --experiment reads the configured MLflow store ($MLFLOW_TRACKING_URI or --tracking-uri, else ./mlruns): each run's params, metric histories and the sample grids it logged as step images.`;
   static override examples = [
@@ -49,9 +51,7 @@ A sweep folder writes <sweep>/report.html (gx sweep writes it too, and logs it t
     } else if (sweep) {
       report = await reportFromSweep(resolve(folders[0]));
     } else {
-      const runs = [];
-      for (const folder of folders) runs.push(await runFromFolder(resolve(folder)));
-      report = { title: `${runs.length} runs`, subtitle: folders.join(', '), runs };
+      report = await reportFromFolders(folders, await sweepRanking(folders));
     }
     // A sweep's own report is gx's file, made again at will; any other file is the user's.
     const file = resolve(flags.output ?? (sweep ? join(folders[0], 'report.html') : 'report.html'));
@@ -69,6 +69,18 @@ A sweep folder writes <sweep>/report.html (gx sweep writes it too, and logs it t
     this.log(`report of ${report.runs.length} runs: ${file}`);
     return { file, runs: report.runs.length };
   }
+}
+
+/**
+ * The ranking of the sweep the run folders are trials of (`<sweep>/trials/<trial>/<run>`), when they all are of
+ * one sweep; else none (the report ranks by FID).
+ */
+async function sweepRanking(folders: readonly string[]): Promise<Report['ranking']> {
+  const sweeps = new Set(folders.map((folder) => resolve(folder, '..', '..', '..')));
+  const [sweepDir] = sweeps;
+  if (sweeps.size !== 1 || !(await exists(join(sweepDir, 'sweep.json')))) return undefined;
+  const record = await readSweepRecord(sweepDir).catch(() => undefined);
+  return record && { metric: record.metric, mode: record.mode };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,8 +1,9 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { CurvePoint, ReportRun } from './report-run.js';
+import { yScaleFor } from './chart-scale.js';
+import type { Series } from './chart-series.js';
 
-/** Tableau's ten colours (Vega's default scheme): run i has colour i in every chart, caption and table row. */
+/** Tableau's ten colours (Vega's default scheme): configuration i has colour i in every chart, caption and row. */
 export const RUN_COLOURS = [
   '#4c78a8',
   '#f58518',
@@ -28,54 +29,125 @@ const TITLES: Record<string, string> = {
   d_loss: 'Discriminator loss',
 };
 
-/** A loss is logged every step: a chart draws at most this many points per run (means of equal spans of steps). */
-const MAX_POINTS = 300;
+const WIDTH = 380;
+const HEIGHT = 200;
+
+/** A symmetric log axis's ticks: 0 and ±constant·10^k within the values (Vega's own crowd together). */
+function symlogTicks(series: readonly Series[], floor: readonly number[], constant: number): number[] {
+  const values = [...series.flatMap((line) => line.points.map((point) => point.value)), ...floor];
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  const ticks = low <= 0 && high >= 0 ? [0] : [];
+  for (let tick = constant; tick <= Math.max(-low, high); tick *= 10) {
+    if (tick <= high) ticks.push(tick);
+    if (-tick >= low) ticks.unshift(-tick);
+  }
+  return ticks;
+}
 
 /**
- * One metric of every run that has it, as overlaid lines drawn by Vega-Lite and rendered to SVG here, in Node: the
- * page needs no script and no network to show it. Undefined when no run has the metric.
+ * What the page's script needs to draw over a chart (hover values, smoothed lines, the slider's step): where the
+ * plot sits in the SVG, its scales as Vega drew them, and the lines' points as [step, value].
  */
-export async function metricChart(metric: string, runs: readonly ReportRun[]): Promise<string | undefined> {
-  const values = runs.flatMap((run, index) =>
-    thin(run.curves[metric] ?? []).map(({ step, value }) => ({ step, value, run: `${index + 1}. ${run.name}` })),
-  );
-  if (values.length === 0) return undefined;
-  const evaluated = !metric.endsWith('_loss');
+export interface ChartData {
+  metric: string;
+  plot: { left: number; top: number; width: number; height: number };
+  x: { domain: number[] };
+  y: { type: string; domain: number[]; constant?: number };
+  series: { label: string; colour: string; points: [number, number][] }[];
+}
+
+/**
+ * One metric's lines, drawn by Vega-Lite and rendered to SVG here, in Node: the page shows them with no script and
+ * no network. A legend under the plot, a band over the seeds of a configuration, the real-data floor as a dashed
+ * line. Undefined when no line has the metric.
+ */
+export async function metricChart(
+  metric: string,
+  series: readonly Series[],
+  floor: readonly number[] = [],
+): Promise<{ svg: string; data: ChartData } | undefined> {
+  if (series.length === 0) return undefined;
+  const scale = yScaleFor([...series.map((line) => line.points.map((point) => point.value)), [...floor]]);
+  const y = {
+    type: 'quantitative',
+    title: metric,
+    scale: scale.type === 'log' ? scale : { ...scale, zero: false },
+    ...(scale.type === 'symlog' && { axis: { values: symlogTicks(series, floor, scale.constant), format: '~g' } }),
+  } as const;
+  const x = { field: 'step', type: 'quantitative', title: 'generator step' } as const;
+  const colour = {
+    field: 'line',
+    type: 'nominal',
+    scale: { domain: series.map((line) => line.label), range: series.map((line) => line.colour) },
+    // Every layer the same legend, which Vega-Lite merges into one (a layer without one would drop it).
+    legend: { orient: 'bottom', direction: 'vertical', title: null, labelLimit: WIDTH, symbolOpacity: 1 },
+  } as const;
+  const lines = series.flatMap((line) => line.points.map(({ step, value }) => ({ step, value, line: line.label })));
+  const bands = series.flatMap((line) => (line.band ?? []).map((point) => ({ ...point, line: line.label })));
   const spec: TopLevelSpec = {
-    width: 380,
-    height: 200,
+    width: WIDTH,
+    height: HEIGHT,
     title: TITLES[metric] ?? metric,
-    data: { values },
-    mark: { type: 'line', point: evaluated, strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'generator step' },
-      y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
-      color: {
-        field: 'run',
-        type: 'nominal',
-        scale: { domain: runs.map((run, i) => `${i + 1}. ${run.name}`), range: runs.map((_, i) => runColour(i)) },
-        legend: null,
+    layer: [
+      ...(bands.length === 0
+        ? []
+        : [
+            {
+              data: { values: bands },
+              mark: { type: 'area', opacity: 0.18 },
+              encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: colour },
+            } as const,
+          ]),
+      {
+        data: { values: lines },
+        mark: { type: 'line', point: !metric.endsWith('_loss'), strokeWidth: 1.5 },
+        encoding: {
+          x,
+          y: { ...y, field: 'value' },
+          color: colour,
+        },
       },
-    },
+      ...floor.map(
+        (value) =>
+          ({
+            data: { values: [{ floor: value }] },
+            layer: [
+              { mark: { type: 'rule', strokeDash: [5, 4], color: '#555' }, encoding: { y: { ...y, field: 'floor' } } },
+              {
+                mark: { type: 'text', align: 'left', dx: 4, dy: -6, x: 0, color: '#555', fontSize: 10 },
+                encoding: { y: { ...y, field: 'floor' }, text: { value: `real data ${Number(value.toPrecision(4))}` } },
+              },
+            ],
+          }) as const,
+      ),
+    ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
-  };
+  } as TopLevelSpec;
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    // The root group's translation is where the plot's top left corner is (a single view: nothing beside it).
+    const [left, top] = (/transform="translate\(([-\d.]+),([-\d.]+)\)"/.exec(svg) ?? []).slice(1).map(Number);
+    const yScale = view.scale('y');
+    return {
+      svg,
+      data: {
+        metric,
+        plot: { left: left ?? 0, top: top ?? 0, width: WIDTH, height: HEIGHT },
+        x: { domain: view.scale('x').domain() },
+        y: {
+          type: scale.type,
+          domain: yScale.domain(),
+          constant: scale.type === 'symlog' ? scale.constant : undefined,
+        },
+        series: series.map(({ label, colour: lineColour, points }) => ({
+          label,
+          colour: lineColour,
+          points: points.map(({ step, value }) => [step, Number(value.toPrecision(5))]),
+        })),
+      },
+    };
   } finally {
     view.finalize();
   }
-}
-
-/** At most MAX_POINTS points: each the mean of an equal span of steps (the last point is the last step's). */
-function thin(points: readonly CurvePoint[]): CurvePoint[] {
-  if (points.length <= MAX_POINTS) return [...points];
-  const span = Math.ceil(points.length / MAX_POINTS);
-  const thinned: CurvePoint[] = [];
-  for (let start = 0; start < points.length; start += span) {
-    const chunk = points.slice(start, start + span);
-    const mean = chunk.reduce((sum, point) => sum + point.value, 0) / chunk.length;
-    thinned.push({ step: chunk[chunk.length - 1].step, value: mean });
-  }
-  return thinned;
 }

@@ -16,6 +16,10 @@ export interface Grid {
 export interface ReportRun {
   /** The MLflow run's name (`quickstart lr=0.0002`), else the run folder's. */
   name: string;
+  /** What tells the run apart when it is reached twice: its run folder's id, or its MLflow run id. */
+  id?: string;
+  /** Its page in the MLflow UI, when it was recorded on a server (the server's address without a login). */
+  link?: string;
   status: string;
   /** The experiment's settings, as MLflow params: dotted paths to text. */
   settings: Record<string, string>;
@@ -23,6 +27,8 @@ export interface ReportRun {
   curves: Record<string, CurvePoint[]>;
   /** Its sample grids in step order; the last is the final one. */
   grids: Grid[];
+  /** The real-data floor, by the metric it is a floor of (`real_fid` as `fid`): a reference line in that chart. */
+  floor?: Record<string, number>;
 }
 
 /** What a report shows: runs side by side, and how a sweep ranked them. */

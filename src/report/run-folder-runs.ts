@@ -4,12 +4,20 @@ import { loadExperiment } from '../config/load.js';
 import { readJsonLines } from '../core/jsonl.js';
 import { GxError } from '../errors.js';
 import { gridsInOrder } from '../runner/run-folder/sample-index.js';
+import { recordedStore } from '../tracking/open.js';
 import { experimentParams } from '../tracking/params.js';
+import { runPageUrl } from '../tracking/ui-links.js';
+import { floorOf } from './floor.js';
 import { type CurvePoint, type Grid, REPORTED_METRICS, type ReportRun } from './report-run.js';
 
 /** A run folder as a report shows it: run.json, experiment.yaml, history.jsonl, eval.jsonl and samples/*.png. */
 export async function runFromFolder(runDir: string): Promise<ReportRun> {
-  let record: { id?: string; runName?: string; status?: string };
+  let record: {
+    id?: string;
+    runName?: string;
+    status?: string;
+    tracking?: { store?: string; runId?: string; experimentId?: string };
+  };
   try {
     record = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
   } catch {
@@ -28,13 +36,25 @@ export async function runFromFolder(runDir: string): Promise<ReportRun> {
     }
   }
   for (const points of Object.values(curves)) points.sort((a, b) => a.step - b.step);
+  const floor = JSON.parse(await readFile(join(runDir, 'floor.json'), 'utf8').catch(() => '{}'));
   return {
     name: record.runName ?? record.id ?? basename(runDir),
+    id: record.id,
+    link: record.tracking && serverRunLink(record.tracking),
     status: record.status ?? 'UNKNOWN',
     settings: experimentParams(experiment),
     curves,
     grids: await gridsOf(runDir, history),
+    floor: floorOf(floor),
   };
+}
+
+/** The run's page in the MLflow UI when it was recorded on a server and the server has it. */
+function serverRunLink(tracking: { store?: string; runId?: string; experimentId?: string }): string | undefined {
+  const { store, runId, experimentId } = tracking;
+  if (store === undefined || runId === undefined || experimentId === undefined) return undefined;
+  const where = recordedStore(store);
+  return where.kind === 'server' ? runPageUrl(where.uri, experimentId, runId) : undefined;
 }
 
 /**

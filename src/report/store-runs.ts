@@ -1,6 +1,8 @@
 import type { TrackingStore } from '../tracking/open.js';
 import { readStore } from '../tracking/open-store-reader.js';
 import type { StoredRun, StoreReader } from '../tracking/store-reader.js';
+import { runPageUrl } from '../tracking/ui-links.js';
+import { FLOOR_PARAM_PREFIX, floorOf } from './floor.js';
 import { type CurvePoint, type Grid, REPORTED_METRICS, type Report, type ReportRun } from './report-run.js';
 
 /** The step images a gx run logs (MLflow's `images/<key>+step+<step>+timestamp+<ms>+<uuid>.png`; older: `%`). */
@@ -28,7 +30,21 @@ export async function reportRun(reader: StoreReader, run: StoredRun): Promise<Re
   const grids: Grid[] = [];
   for (const [step, name] of latestPerStep(await reader.listArtifacts(run, 'images')))
     grids.push({ step, png: await reader.readArtifact(run, `images/${name}`) });
-  return { name: run.runName, status: run.status, settings: run.params, curves, grids };
+  // The floor is a reference line, not a setting the runs differ by.
+  const settings = Object.fromEntries(
+    Object.entries(run.params).filter(([key]) => !key.startsWith(FLOOR_PARAM_PREFIX)),
+  );
+  return {
+    name: run.runName,
+    id: run.runId,
+    // A server's address as the reader names it never holds a login; a local store has no page of its own.
+    link: /^https?:\/\//i.test(reader.where) ? runPageUrl(reader.where, run.experimentId, run.runId) : undefined,
+    status: run.status,
+    settings,
+    curves,
+    grids,
+    floor: floorOf(run.params, FLOOR_PARAM_PREFIX),
+  };
 }
 
 /** The step images' names by step, the last logged at each step (a run's end may repeat its last epoch's step). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import { chromiumPath, launchChromium } from '../helpers/chromium.js';
 import { gx, tempDir } from '../helpers/cli.js';
 import { tinyIn } from '../helpers/experiments.js';
 import { type MlflowServer, mlflowApi, startMlflowServer } from '../helpers/mlflow-server.js';
+import { writeSeededRunFolders } from './seeded-folders.js';
 
 const executable = chromiumPath();
 
@@ -115,6 +116,115 @@ describe('the report and the MLflow UI in a browser', {
     await page.close();
   });
 
+  it('shows the values under the pointer on a chart: each run, the step and its value', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(pathToFileURL(join(sweep.sweepDir, 'report.html')).href);
+    const chart = page.locator('figure.chart').first();
+    const tooltip = chart.locator('.tooltip');
+    assert.equal(await tooltip.isVisible(), false);
+    // Inside the plot (Vega puts it about 50 px from the SVG's left and 20 px from its top, 380 by 200 px).
+    await chart.locator('svg').hover({ position: { x: 250, y: 120 } });
+    await tooltip.waitFor({ state: 'visible', timeout: 5_000 });
+    const rows = await tooltip.locator('div').allTextContents();
+    assert.equal(rows.length, 2, JSON.stringify(rows));
+    for (const row of rows) assert.match(row, /^[12]\. .*loss=(standard|lsgan).*: [-\d.e]+ at step \d+$/);
+    await page.mouse.move(5, 5);
+    await tooltip.waitFor({ state: 'hidden', timeout: 5_000 });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('fits a 1280 px window', async () => {
+    const { page } = await openPage();
+    await page.goto(pathToFileURL(join(sweep.sweepDir, 'report.html')).href);
+    await checkFits(page);
+    await page.close();
+  });
+
+  it('links each run to its page on the MLflow server, which names the run', async () => {
+    const html = readFileSync(join(sweep.sweepDir, 'report.html'), 'utf8');
+    const links = new Map(
+      [...html.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map(([, href, name]) => [href, name]),
+    );
+    assert.equal(links.size, 2, JSON.stringify([...links]));
+    for (const [href, name] of links) {
+      assert.ok(href.startsWith(`${server.uri}/#/experiments/${experimentId}/runs/`), href);
+      const response = await fetch(href);
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /<title>MLflow/i);
+      const runId = href.split('/').at(-1) as string;
+      assert.ok(sweep.trials.some((trial) => trial.runId === runId));
+      const { run } = await mlflowApi<{ run: { info: { run_name: string; experiment_id: string } } }>(
+        server,
+        'mlflow/runs/get',
+        { run_id: runId },
+      );
+      assert.equal(
+        run.info.run_name,
+        name.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))),
+      );
+      assert.equal(run.info.experiment_id, experimentId);
+    }
+  });
+
+  it('groups 2 configurations x 3 seeds by configuration: mean, spread, each seed, ranked by the mean', async () => {
+    const dir = tempDir();
+    const folders = await writeSeededRunFolders(dir, [
+      { loss: 'standard', lr: 0.001, width: 2, latent: 8, fids: [40, 44, 48] },
+      { loss: 'lsgan', lr: 0.0002, width: 4, latent: 16, fids: [30, 33, 36] },
+    ]);
+    // One run given twice is shown once.
+    const result = gx(['report', ...folders, folders[2], '-o', 'seeds.html'], { cwd: dir });
+    assert.equal(result.status, 0, result.stderr);
+    const { page, errors } = await openPage();
+    await page.goto(pathToFileURL(join(dir, 'seeds.html')).href);
+    assert.equal(await page.locator('img.grid').count(), 6);
+    assert.match((await page.textContent('.subtitle')) ?? '', /1 given twice left out/);
+    const table = await page.$eval('table.runs', (element) => ({
+      head: [...element.querySelectorAll('th')].map((cell) => cell.textContent),
+      rows: [...element.querySelectorAll('tbody tr')].map((row) =>
+        [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent),
+      ),
+    }));
+    const column = (name: string) => table.head.indexOf(name);
+    // The varied settings come first; the seed is in the per-seed cells, not a column.
+    assert.deepEqual(table.head.slice(1, 7), [
+      'configuration',
+      'loss.type',
+      'model.latent_size',
+      'model.width',
+      'train.optimizer.d.lr',
+      'train.optimizer.g.lr',
+    ]);
+    assert.equal(column('seed'), -1);
+    assert.equal(table.rows.length, 2);
+    const [best, second] = table.rows;
+    assert.equal(best[column('configuration')], 'tiny loss=lsgan lr=0.0002');
+    assert.equal(best[column('fid mean')], '33');
+    assert.equal(best[column('sd')], '3');
+    assert.equal(best[column('fid per seed')], 'seed 1: 30 seed 2: 33 seed 3: 36');
+    assert.equal(second[column('configuration')], 'tiny loss=standard lr=0.001');
+    assert.equal(second[column('fid mean')], '44');
+    assert.equal(second[column('sd')], '4');
+    // A line per configuration, with the band its seeds span; the real-data floor as a line of its own.
+    const legend = await page.$$eval('figure.chart', (charts) =>
+      charts.map((chart) => ({
+        labels: [...chart.querySelectorAll('g.role-legend-label text')].map((text) => text.textContent),
+        bands: chart.querySelectorAll('g.mark-area path').length,
+        floor: chart.querySelector('g.mark-rule') !== null,
+      })),
+    );
+    assert.deepEqual(legend[0], {
+      labels: ['1. tiny loss=lsgan lr=0.0002 (3 seeds)', '2. tiny loss=standard lr=0.001 (3 seeds)'],
+      bands: 2,
+      floor: true,
+    });
+    await checkFits(page);
+    await page.screenshot({ path: join(screenshots, 'report-seeds.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it("opens MLflow's runs table from the link gx prints, with the runs named by what they vary", async () => {
     const ui = gx(['ui', 'browser'], { env: { MLFLOW_TRACKING_URI: server.uri } });
     assert.equal(ui.status, 0, ui.stderr);
@@ -177,10 +287,26 @@ describe('the report and the MLflow UI in a browser', {
   });
 });
 
+/** The page fits the window: nothing scrolls sideways, not the page nor the runs' table in its own box. */
+async function checkFits(page: Page) {
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    window: window.innerWidth,
+    table: document.querySelector('table.runs')?.getBoundingClientRect().width ?? 0,
+    box: document.querySelector('.table-wrap')?.clientWidth ?? 0,
+  }));
+  assert.ok(widths.page <= widths.window && widths.table <= widths.box, JSON.stringify(widths));
+}
+
 /**
- * What MLflow's UI logs by itself on a server without the auth app (it asks who the user is, and gets a 404):
- * nothing to do with gx's records.
+ * What MLflow's UI logs by itself: on a server without the auth app it asks who the user is and gets a 404; on a
+ * busy machine its charts' ResizeObserver reports a skipped frame (a benign notice). Nothing to do with gx's records.
  */
 function notMlflowNoise(error: string): boolean {
-  return !/status of 404 .*\/ajax-api\/2\.0\/mlflow\/users\/current\)$/.test(error);
+  return (
+    !/status of 404 .*\/ajax-api\/2\.0\/mlflow\/users\/current\)$/.test(error) &&
+    !/^null ResizeObserver loop completed with undelivered notifications\. \(http:\/\/127\.0\.0\.1:\d+\/static-files\//.test(
+      error,
+    )
+  );
 }
