@@ -3,7 +3,7 @@ import type { ResolvedExperiment } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
 import { adoptServerRun } from '../tracking/adopt-run.js';
 import { recordedStore, startTracking } from '../tracking/open.js';
-import { experimentParams } from '../tracking/params.js';
+import { experimentParams, paramValue } from '../tracking/params.js';
 import type { Tracker } from '../tracking/tracker.js';
 import type { SweepRecord } from './record.js';
 import type { Trial } from './trials.js';
@@ -45,7 +45,7 @@ function sweepParams(base: ResolvedExperiment): Record<string, string> {
     ...(sweep.count !== undefined && { 'sweep.count': String(sweep.count) }),
     ...(sweep.seeds !== undefined && { 'sweep.seeds': String(sweep.seeds) }),
     ...Object.fromEntries(
-      Object.entries(sweep.parameters).map(([path, spec]) => [`sweep.${path}`, JSON.stringify(spec)]),
+      Object.entries(sweep.parameters).map(([path, spec]) => [`sweep.${path}`, paramValue(JSON.stringify(spec))]),
     ),
   };
 }
