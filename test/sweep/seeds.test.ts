@@ -31,8 +31,7 @@ describe('gx sweep --seeds', () => {
     const result = gx([...args, '--jobs', '2'], { cwd: dir, env: { MLFLOW_TRACKING_URI: server.uri } });
     assert.equal(result.status, 0, result.stderr);
     // What it prints to sum the sweep up fits a 120-column terminal.
-    for (const line of result.stdout.split('\n'))
-      assert.ok(line.length <= 120, `${line.length} columns: ${line}`);
+    for (const line of result.stdout.split('\n')) assert.ok(line.length <= 120, `${line.length} columns: ${line}`);
 
     // The trials' runs, read back from the server: named by the loss and the seed (the experiment's, 1, on).
     const { experiment } = await mlflowApi<{ experiment: { experiment_id: string } }>(
