@@ -1,12 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
+import { sweepTable } from '../cli/sweep-table.js';
 import { formatTable } from '../cli/table.js';
 import { valueText } from '../config/settings.js';
 import { stopOnSignal } from '../core/stop-on-signal.js';
 import { GxError } from '../errors.js';
 import { queuedSweepOptions } from '../sweep/queued-sweep.js';
-import { comparisonRows } from '../sweep/summary.js';
 import { resumeSweep, runSweep, type SweepOptions, sweepTrials } from '../sweep/sweep.js';
 import { paramAsOverride } from '../sweep/trials.js';
 import { recordedStore } from '../tracking/open.js';
@@ -19,10 +19,12 @@ export default class Sweep extends GxCommand {
   --param train.optimizer.g.lr=1e-4,2e-4,4e-4          a list (grid, or drawn from at random)
   --param train.optimizer.g.lr=log:1e-5..1e-3          a range, log-uniform (random only; without log: uniform)
   --param train.optimizer.d.lr=@train.optimizer.g.lr   tied: D's lr follows G's in every trial
-Every trial is validated before anything runs. In MLflow the sweep is a parent run (the spec, the ranked table as its description and trials.csv) with one child run per trial. Each trial runs in its own process (--jobs at once); a failed or diverged trial is FAILED and the others go on. Ctrl-C stops the running trials cleanly; --resume <sweep folder> runs what did not finish.`;
+--seeds N runs every configuration on N seeds, the experiment's seed and the N-1 after it (--param seed=0,1,2 names them): GAN variants differ by about as much as seeds do, so the table, trials.csv and the parent's description then have one row per configuration, ranked by the mean of the metric over its seeds, with the spread (sample sd) and each seed's value.
+Every trial is validated before anything runs. In MLflow the sweep is a parent run (the spec and the settings the trials share as params, the ranked table as its description with a link to the best trial, trials.csv) with one child run per trial. Each trial runs in its own process (--jobs at once); a failed or diverged trial is FAILED and the others go on. Ctrl-C stops the running trials cleanly; --resume <sweep folder> runs what did not finish.`;
   static override examples = [
     '<%= config.bin %> sweep experiments/acgan-mnist.yaml --param train.optimizer.g.lr=1e-4,2e-4,4e-4',
     '<%= config.bin %> sweep experiments/quickstart.yaml --param loss.type=standard,lsgan,wgan-gp --jobs 2',
+    '<%= config.bin %> sweep experiments/quickstart.yaml --param loss.type=standard,lsgan --seeds 3',
     '<%= config.bin %> sweep experiments/quickstart.yaml --method random --count 8 --param train.optimizer.g.lr=log:1e-5..1e-3 --param train.optimizer.d.lr=@train.optimizer.g.lr',
     '<%= config.bin %> sweep --resume runs/quickstart-sweep-20261128-101500-ab12',
   ];
@@ -39,6 +41,11 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
     method: Flags.string({ description: 'grid (every combination) or random', options: ['grid', 'random'] }),
     count: Flags.integer({ description: 'Trials drawn by --method random', min: 1 }),
     seed: Flags.integer({ description: 'Seeds the random draws', min: 0 }),
+    seeds: Flags.integer({
+      description:
+        "Runs each configuration on N seeds: the experiment's seed and the N-1 after it (the table ranks by the mean)",
+      min: 1,
+    }),
     jobs: Flags.integer({ char: 'j', description: 'Trials at once, each in its own process', default: 1, min: 1 }),
     metric: Flags.string({
       description:
@@ -79,6 +86,7 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       ...(flags.method ? [`sweep.method=${flags.method}`] : []),
       ...(flags.count !== undefined ? [`sweep.count=${flags.count}`] : []),
       ...(flags.seed !== undefined ? [`sweep.seed=${flags.seed}`] : []),
+      ...(flags.seeds !== undefined ? [`sweep.seeds=${flags.seeds}`] : []),
     ];
     if (flags['dry-run'] && args.file) {
       const { trials } = await sweepTrials(args.file, overrides);
@@ -117,7 +125,9 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
     const result = flags.resume
       ? await resumeSweep(flags.resume, options)
       : await runSweep(args.file as string, overrides, options);
-    this.log(formatTable(comparisonRows(result.record)));
+    const table = sweepTable(result.record);
+    this.log(table.text);
+    for (const note of table.notes) this.log(note);
     this.log(`\nsweep ${result.record.id}: ${result.sweepDir}`);
     const { store, runId, experimentId } = result.record.parent;
     if (runId && experimentId && recordedStore(store).kind === 'server')

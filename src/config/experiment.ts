@@ -85,6 +85,8 @@ export interface SweepConfig {
   readonly method: 'grid' | 'random';
   readonly count?: number;
   readonly seed: number;
+  /** Each configuration on this many seeds: the experiment's seed and the ones after it. */
+  readonly seeds?: number;
   readonly parameters: Readonly<Record<string, SweepValues>>;
 }
 

@@ -11,8 +11,16 @@ export const sweepSection: JsonSchema = {
     method: { enum: ['grid', 'random'], default: 'grid' },
     count: { type: 'integer', minimum: 1, description: 'Trials drawn by the random method' },
     seed: { type: 'integer', minimum: 0, maximum: MAX_SEED, default: 0, description: 'Seeds the random method' },
+    seeds: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      description:
+        "Runs each configuration on this many seeds: the experiment's seed and the ones after it (compared by the mean over seeds)",
+    },
     parameters: {
       type: 'object',
+      default: {},
       propertyNames: { pattern: '^[A-Za-z_][\\w-]*(\\.[\\w-]+)*$' },
       additionalProperties: {
         anyOf: [
@@ -33,6 +41,5 @@ export const sweepSection: JsonSchema = {
       },
     },
   } satisfies OptionsSchema<SweepConfig>['properties'],
-  required: ['parameters'],
   additionalProperties: false,
 };

@@ -4,7 +4,7 @@
  * over seeds and show the spread beside it.
  */
 export interface SeedGroup<T> {
-  /** The settings the members share, `seed` left out. */
+  /** The settings the members share, `seed` left out; a list or an object as JSON. */
   settings: Record<string, string>;
   members: T[];
   /** The members' finite values of the compared metric, in member order. */
@@ -31,7 +31,10 @@ export function groupBySeed<T>(
     const settings = Object.fromEntries(
       Object.entries(settingsOf(item))
         .filter(([key]) => key !== SEED_SETTING)
-        .map(([key, value]) => [key, String(value)] as const)
+        .map(
+          ([key, value]) =>
+            [key, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)] as const,
+        )
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     );
     const key = JSON.stringify(settings);

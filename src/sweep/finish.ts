@@ -2,8 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeReport } from '../report/write-report.js';
 import type { Tracker } from '../tracking/tracker.js';
-import type { SweepRecord, TrialStatus } from './record.js';
-import { comparisonCsv, comparisonMarkdown, rankTrials } from './summary.js';
+import { comparesSeeds, configurations } from './configurations.js';
+import type { SweepRecord, TrialRecord, TrialStatus } from './record.js';
+import { comparisonCsv, rankTrials, trialName } from './summary.js';
+import { comparisonMarkdown } from './summary-markdown.js';
 import { reportOfSweep } from './sweep-report.js';
 
 /**
@@ -30,22 +32,49 @@ export async function finishSweep(
     warn(`could not write the sweep's report (${(error as Error).message}); \`gx report ${sweepDir}\` tries again`);
   }
   const count = (status: TrialStatus) => String(record.trials.filter((t) => t.status === status).length);
+  const best = bestOf(record, ranked);
   await tracker.setTags({
     'mlflow.note.content': comparisonMarkdown(record),
     'gx.sweep.finished': count('FINISHED'),
     'gx.sweep.failed': count('FAILED'),
     'gx.sweep.unfinished': String(record.trials.length - Number(count('FINISHED')) - Number(count('FAILED'))),
     'gx.sweep.metric': record.metric,
-    ...(ranked[0] && { 'gx.sweep.best_trial': String(ranked[0].trial.index) }),
-    ...(ranked[0]?.trial.runId && { 'gx.sweep.best_run_id': ranked[0].trial.runId }),
+    ...(best && { 'gx.sweep.best_trial': String(best.trial.index), 'gx.sweep.best_run_name': trialName(best.trial) }),
+    ...(best?.trial.runId && { 'gx.sweep.best_run_id': best.trial.runId }),
+    ...(best?.configuration && { 'gx.sweep.best_configuration': best.configuration }),
   });
-  if (ranked[0]) {
+  if (best) {
+    const metric = (key: string, value: number) => ({ key, value, step: 0, timestamp: Date.now() });
     await tracker.logMetrics([
-      { key: `best_${record.metric}`, value: ranked[0].value, step: 0, timestamp: Date.now() },
+      metric(`best_${record.metric}`, best.value),
+      ...(best.mean !== undefined ? [metric(`best_${record.metric}_mean`, best.mean)] : []),
+      ...(best.spread !== undefined ? [metric(`best_${record.metric}_sd`, best.spread)] : []),
     ]);
   }
   const complete = record.trials.every((t) => t.status === 'FINISHED' || t.status === 'FAILED');
   await tracker.end(complete ? 'FINISHED' : 'KILLED');
   await save();
   return { ranked, complete };
+}
+
+interface Best {
+  trial: TrialRecord;
+  value: number;
+  configuration?: string;
+  mean?: number;
+  spread?: number;
+}
+
+/**
+ * The sweep's best trial: the best-ranked one, or over seeds the best trial of the configuration with the best mean
+ * (with that mean and its spread).
+ */
+function bestOf(record: SweepRecord, ranked: ReturnType<typeof rankTrials>): Best | undefined {
+  if (!comparesSeeds(record)) return ranked[0];
+  const [first] = configurations(record);
+  const trial = first?.best;
+  if (!trial) return undefined;
+  const value = Number(trial.metrics?.[record.metric]);
+  const configuration = trialName({ ...trial, values: Object.fromEntries(first.values) });
+  return { trial, value, configuration, mean: first.group.mean, spread: first.group.spread };
 }

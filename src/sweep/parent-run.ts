@@ -3,17 +3,20 @@ import type { ResolvedExperiment } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
 import { adoptServerRun } from '../tracking/adopt-run.js';
 import { recordedStore, startTracking } from '../tracking/open.js';
+import { experimentParams, paramValue } from '../tracking/params.js';
 import type { Tracker } from '../tracking/tracker.js';
 import type { SweepRecord } from './record.js';
 import type { Trial } from './trials.js';
 
 /**
- * The sweep's parent run, named for what it sweeps, with the sweep's spec as its params; the trials' runs nest
- * under it. Returns once the run is created, or once a slow server has had its time (see parentCreated).
+ * The sweep's parent run, named for what it sweeps, with the sweep's spec and the settings its trials share (as the
+ * trials' runs have them, `train.max_steps` of --max-steps included) as its params; the trials' runs nest under it.
+ * Returns once the run is created, or once a slow server has had its time (see parentCreated).
  */
 export async function startParentRun(
   base: ResolvedExperiment,
   trials: readonly Trial[],
+  experiments: readonly ResolvedExperiment[],
   sweepId: string,
   sweepDir: string,
   warn: (line: string) => void,
@@ -29,7 +32,7 @@ export async function startParentRun(
     },
     warn,
   );
-  await tracker.logParams(sweepParams(base));
+  await tracker.logParams({ ...sharedParams(experiments), ...sweepParams(base) });
   await parentCreated(tracker, patienceMs, warn);
   return tracker;
 }
@@ -40,10 +43,21 @@ function sweepParams(base: ResolvedExperiment): Record<string, string> {
     'sweep.method': sweep.method,
     'sweep.seed': String(sweep.seed),
     ...(sweep.count !== undefined && { 'sweep.count': String(sweep.count) }),
+    ...(sweep.seeds !== undefined && { 'sweep.seeds': String(sweep.seeds) }),
     ...Object.fromEntries(
-      Object.entries(sweep.parameters).map(([path, spec]) => [`sweep.${path}`, JSON.stringify(spec)]),
+      Object.entries(sweep.parameters).map(([path, spec]) => [`sweep.${path}`, paramValue(JSON.stringify(spec))]),
     ),
   };
+}
+
+/**
+ * The params every trial's run has with one value: what the trials share. Taken from their runs' params, so they are
+ * the same keys and values within MLflow's limits, and hold no tracking settings (where a login could be).
+ */
+function sharedParams(experiments: readonly ResolvedExperiment[]): Record<string, string> {
+  const [first, ...others] = experiments.map(experimentParams);
+  if (!first) return {};
+  return Object.fromEntries(Object.entries(first).filter(([key, value]) => others.every((o) => o[key] === value)));
 }
 
 /** The parent run's name: the experiment's, and each swept path with its values (`quickstart sweep lr=[1e-4,2e-4]`). */

@@ -24,7 +24,7 @@ export async function sweepTrials(file: string, overrides: readonly string[]) {
     throw new GxError('SWEEP_EMPTY', `${file}: nothing to sweep`, 'add a sweep: section, or --param path=v1,v2,...');
   }
   const problems: string[] = [];
-  const trials = expandTrials(base.sweep).map((trial) => {
+  const trials = expandTrials(base.sweep, base.seed).map((trial) => {
     const sets = Object.entries(trial.values).map(([path, value]) => `${path}=${JSON.stringify(value)}`);
     try {
       return { trial, experiment: resolveExperiment(file, text, { overrides: [...overrides, ...sets] }) };

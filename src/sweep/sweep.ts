@@ -53,6 +53,7 @@ export async function runSweep(file: string, overrides: readonly string[], optio
   const tracker = await startParentRun(
     base,
     trials.map(({ trial }) => trial),
+    [...planned.values()],
     id,
     sweepDir,
     warnOf(options),

@@ -1,4 +1,5 @@
 import type { SweepConfig, SweepValues } from '../config/experiment.js';
+import { SEED_SETTING } from '../core/seed-groups.js';
 import { GxError } from '../errors.js';
 import { createRandom, deriveSeed } from '../random.js';
 
@@ -13,9 +14,13 @@ export interface Trial {
  * The trials a sweep spec names. grid: every combination of the listed values (the first parameter varies
  * slowest). random: `count` draws, each value uniform from its list or range, log-uniform for `scale: log` (the
  * usual prior for learning rates), seeded by `seed`. A `tie` takes another swept path's value in the same trial.
+ * Seeds (`seeds: N` from `experimentSeed` on, or a `seed` parameter's list) are never drawn: every configuration
+ * runs on each seed, all of them on the first seed before any on the next, so a sweep stopped early has compared
+ * them on the same seeds.
  */
-export function expandTrials(sweep: SweepConfig): Trial[] {
-  const entries = Object.entries(sweep.parameters);
+export function expandTrials(sweep: SweepConfig, experimentSeed = 0): Trial[] {
+  const seeds = seedsOf(sweep, experimentSeed);
+  const entries = Object.entries(sweep.parameters).filter(([path]) => path !== SEED_SETTING);
   const free = entries.filter(([, spec]) => !isTie(spec));
   let points: Record<string, unknown>[];
   if (sweep.method === 'grid') {
@@ -33,7 +38,27 @@ export function expandTrials(sweep: SweepConfig): Trial[] {
       Object.fromEntries(free.map(([path, spec]) => [path, draw(path, spec, random.next)])),
     );
   }
-  return points.map((point, i) => ({ index: i + 1, values: withTies(point, entries) }));
+  const configurations = points.map((point) => withTies(point, entries));
+  if (seeds === undefined && entries.length === 0) {
+    throw new GxError('SWEEP_EMPTY', 'the sweep has no parameters', 'add one (--param path=v1,v2) or --seeds N');
+  }
+  const trials = seeds
+    ? seeds.flatMap((seed) => configurations.map((values) => ({ ...values, seed })))
+    : configurations;
+  return trials.map((values, i) => ({ index: i + 1, values }));
+}
+
+/** The seeds every configuration runs on: `seeds: N` counts up from the experiment's seed; a `seed` parameter lists them. */
+function seedsOf(sweep: SweepConfig, experimentSeed: number): unknown[] | undefined {
+  const listed = sweep.parameters[SEED_SETTING];
+  if (listed !== undefined && sweep.seeds !== undefined) {
+    throw invalid('sweep.seeds and a seed parameter both name the seeds: keep one');
+  }
+  if (listed !== undefined && !Array.isArray(listed)) {
+    throw invalid('sweep.parameters.seed: seeds are a list (every configuration runs on each), e.g. seed=0,1,2');
+  }
+  if (sweep.seeds === undefined || sweep.seeds === 1) return listed as unknown[] | undefined;
+  return Array.from({ length: sweep.seeds }, (_, i) => experimentSeed + i);
 }
 
 function draw(path: string, spec: SweepValues, uniform: () => number): unknown {

@@ -12,7 +12,12 @@ export function experimentParams(experiment: ResolvedExperiment): Record<string,
   return Object.fromEntries(
     Object.entries(settingsOf(experiment)).map(([key, value]) => {
       const text = typeof value === 'string' ? value : JSON.stringify(value);
-      return [key, text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 3)}...` : text];
+      return [key, paramValue(text)];
     }),
   );
+}
+
+/** A param's value within what MLflow keeps: a longer one is cut, and says so with `...`. */
+export function paramValue(text: string): string {
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 3)}...` : text;
 }

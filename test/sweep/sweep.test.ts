@@ -129,7 +129,11 @@ describe('gx sweep', () => {
     assert.equal(asRecord(parent.data.params)['sweep.train.optimizer.g.lr'], '[0.001,0.002,0.004]');
     assert.equal(parentTags['gx.sweep.finished'], '3');
     assert.equal(parentTags['gx.sweep.metric'], 'fid');
-    assert.match(parentTags['mlflow.note.content'], /\| # \| run \| fid \| class_accuracy \| status \|/);
+    // Cells padded with en spaces: MLflow's description gives a table's cells no padding of its own.
+    assert.match(
+      parentTags['mlflow.note.content'],
+      /^\|&ensp;#&ensp;\|&ensp;run&ensp;\|&ensp;fid&ensp;\|&ensp;class_accuracy&ensp;\|&ensp;status&ensp;\|$/m,
+    );
     const fids = sweep.trials.map((trial) => Number(trial.metrics?.fid));
     assert.ok(fids.every(Number.isFinite), JSON.stringify(sweep.trials));
     const best = sweep.trials[fids.indexOf(Math.min(...fids))];
@@ -140,7 +144,7 @@ describe('gx sweep', () => {
     assert.ok(parentTags['mlflow.note.content'].includes(`Best: ${bestLink}`), parentTags['mlflow.note.content']);
     assert.match(
       parentTags['mlflow.note.content'],
-      new RegExp(`^\\| 1 \\| ${bestLink.replace(/[[\]().]/g, '\\$&')} \\|`, 'm'),
+      new RegExp(`^\\|&ensp;1&ensp;\\|&ensp;${bestLink.replace(/[[\]().]/g, '\\$&')}&ensp;\\|`, 'm'),
     );
     assert.equal(asRecord(parent.data.metrics).best_fid, Math.min(...fids));
     const { files } = await mlflowApi<{ files: { path: string }[] }>(server, 'mlflow/artifacts/list', {

@@ -57,6 +57,39 @@ describe('sweep trials', () => {
     assert.notDeepEqual(expandTrials({ ...spec, seed: 1 }), trials);
   });
 
+  it('runs every configuration on each seed, all on the first seed first; seeds are never drawn', () => {
+    const values = (trials: ReturnType<typeof expandTrials>) => trials.map((t) => [t.index, t.values]);
+    // seeds: N counts up from the experiment's seed; the seed comes last in a trial's values (and its name).
+    assert.deepEqual(values(expandTrials(sweep({ 'loss.type': ['standard', 'lsgan'] }, { seeds: 2 }), 7)), [
+      [1, { 'loss.type': 'standard', seed: 7 }],
+      [2, { 'loss.type': 'lsgan', seed: 7 }],
+      [3, { 'loss.type': 'standard', seed: 8 }],
+      [4, { 'loss.type': 'lsgan', seed: 8 }],
+    ]);
+    assert.deepEqual(Object.keys(expandTrials(sweep({ seed: [0, 1], 'loss.type': ['standard'] }))[0].values), [
+      'loss.type',
+      'seed',
+    ]);
+    // A seed parameter names them; the random method draws the other values once per configuration.
+    const random = expandTrials(
+      sweep({ seed: [0, 1, 2], lr: { min: 1e-5, max: 1e-3 } }, { method: 'random', count: 2 }),
+    );
+    assert.deepEqual(
+      random.map((t) => t.values.seed),
+      [0, 0, 1, 1, 2, 2],
+    );
+    assert.deepEqual(
+      random.slice(2, 4).map((t) => t.values.lr),
+      random.slice(0, 2).map((t) => t.values.lr),
+    );
+    // The seeds alone sweep the experiment as it is; one seed is the experiment's, as without seeds.
+    assert.deepEqual(
+      expandTrials(sweep({}, { seeds: 3 })).map((t) => t.values),
+      [{ seed: 0 }, { seed: 1 }, { seed: 2 }],
+    );
+    assert.deepEqual(expandTrials(sweep({ lr: [1] }, { seeds: 1 }), 5)[0].values, { lr: 1 });
+  });
+
   it('refuses what cannot be swept, saying why', () => {
     assert.throws(() => expandTrials(sweep({ lr: { min: 0, max: 1 } })), /a range needs method: random/);
     assert.throws(() => expandTrials(sweep({ lr: [1] }, { method: 'random' })), /needs the number of trials/);
@@ -65,6 +98,9 @@ describe('sweep trials', () => {
       /needs min > 0/,
     );
     assert.throws(() => expandTrials(sweep({ a: [1], b: { tie: 'c' } })), /tie "c" is not a swept parameter/);
+    assert.throws(() => expandTrials(sweep({ seed: [1, 2] }, { seeds: 2 })), /both name the seeds/);
+    assert.throws(() => expandTrials(sweep({ seed: { min: 0, max: 9 } }, { method: 'random', count: 2 })), /a list/);
+    assert.throws(() => expandTrials(sweep({})), /no parameters/);
   });
 
   it('reads --param as a list, a range, a log range or a tie', () => {
