@@ -218,7 +218,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
     evolutionGif({ runDir, tracker, warn }),
     checkpoints({ train: trainConfig, runDir, gan, warn, snapshotTo: options.queued && tracker }),
     ...(evaluator ? [evaluator.final] : []),
-    runRecord({ ...parts }),
+    runRecord({ ...parts, data }),
   ];
   restoreCallbackStates(callbacks, parts.callbackStates, warn);
   const stopRequested = () => options.shouldStop?.() ?? false;

@@ -54,6 +54,8 @@ export interface RunContext {
   outcome?: 'FINISHED' | 'STOPPED';
   /** Records values measured beside the steps (an evaluation, test rows) at once; each metric's step once. */
   track(points: MetricPoint[]): Promise<void>;
+  /** The last point recorded of each metric (the logged model carries them). */
+  latestPoints(): MetricPoint[];
   /** Writes the buffered step metrics (history.jsonl and the tracker). */
   flush(): Promise<void>;
   /** Whether nothing is left buffered (a failed flush keeps its batch). */
