@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { backendNames } from '../backend/backend-names.js';
 import { GxCommand, setFlag } from '../cli/gx-command.js';
+import { sweepProgress } from '../cli/sweep-progress.js';
 import { sweepTable } from '../cli/sweep-table.js';
 import { formatTable } from '../cli/table.js';
 import { valueText } from '../config/settings.js';
@@ -105,6 +106,8 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
         '\nstopping: each running trial stops after its step and saves a checkpoint (again to quit at once)\n',
       ),
     );
+    // Each trial's state, step, last metric and ETA as it trains (the ranking metric when known, else FID or losses).
+    const live = this.jsonEnabled() ? undefined : sweepProgress({ metric: flags.metric ?? 'fid' });
     const options: SweepOptions = {
       runsDir: flags['runs-dir'],
       jobs: flags.jobs,
@@ -115,16 +118,16 @@ Every trial is validated before anything runs. In MLflow the sweep is a parent r
       backend: flags.backend,
       stop,
       ...(flags.queue && (await queuedSweepOptions(flags.queue, { ...args, ...flags, overrides }))),
-      onTrial: (trial) => {
-        if (!this.jsonEnabled())
-          process.stderr.write(
-            `trial ${trial.index} ${trial.status.toLowerCase()}${trial.error ? `: ${trial.error}` : ''}\n`,
-          );
-      },
+      ...(live && {
+        onTrialStart: live.started,
+        onProgress: live.progress,
+        onTrial: live.ended,
+        warn: (line: string) => live.log(`gx: ${line}`),
+      }),
     };
     const result = flags.resume
-      ? await resumeSweep(flags.resume, options)
-      : await runSweep(args.file as string, overrides, options);
+      ? await resumeSweep(flags.resume, options).finally(() => live?.close())
+      : await runSweep(args.file as string, overrides, options).finally(() => live?.close());
     const table = sweepTable(result.record);
     this.log(table.text);
     for (const note of table.notes) this.log(note);

@@ -31,8 +31,9 @@ import { sampleGrids } from './callbacks/sample-grids.js';
 import { testRows } from './callbacks/test-rows.js';
 import type { StepMetrics } from './loop/steps.js';
 import { train } from './loop/trainer.js';
-import { loadTestData, loadTrainingData } from './loop/training-data.js';
+import { loadTrainingData } from './loop/training-data.js';
 import { initialState, type TrainingState } from './loop/training-state.js';
+import type { RunProgress } from './progress/run-progress.js';
 import { loadCheckpoint } from './run-folder/checkpoint.js';
 import { reserveSpace } from './run-folder/disk-reserve.js';
 import { findRun, newRunId, readRunRecord, runsDir } from './run-folder/folder.js';
@@ -51,6 +52,8 @@ export interface RunOptions {
   maxSteps?: number;
   /** Print progress and epoch tables on stderr. */
   progress?: boolean;
+  /** With `progress`: told where the run stands about once a second (a sweep's trial tells its sweep). */
+  onProgress?: (progress: RunProgress) => void;
   /** Checked between steps: true stops the run cleanly, with a checkpoint to resume from. */
   shouldStop?: () => boolean;
   /** Checked as the run ends: true (a second Ctrl-C) skips the final grids and evaluation, never the checkpoint. */
@@ -203,18 +206,8 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
   // table that shows them; the scheduled side effects timed for the progress line's ETA.
   const callbacks: Callback[] = [
     releaseReserveOnFailure(parts.releaseReserve),
-    ...(trainConfig.test_losses === true
-      ? [
-          testRows({
-            gan,
-            loadTest: () => loadTestData(experiment),
-            model,
-            seed,
-            gMultiplier: trainConfig.g_batch_multiplier,
-          }),
-        ]
-      : []),
-    ...(options.progress ? [progress({ data, train: trainConfig, gan })] : []),
+    ...(trainConfig.test_losses === true ? [testRows({ gan, experiment })] : []),
+    ...(options.progress ? [progress({ data, train: trainConfig, gan, report: options.onProgress })] : []),
     log,
     datasetInput({ data, tracker, resumed }),
     divergenceGuard(),
@@ -225,7 +218,7 @@ async function trainAndRecord(parts: RunParts, options: RunOptions, data: ImageS
     evolutionGif({ runDir, tracker, warn }),
     checkpoints({ train: trainConfig, runDir, gan, warn, snapshotTo: options.queued && tracker }),
     ...(evaluator ? [evaluator.final] : []),
-    runRecord({ ...parts }),
+    runRecord({ ...parts, data }),
   ];
   restoreCallbackStates(callbacks, parts.callbackStates, warn);
   const stopRequested = () => options.shouldStop?.() ?? false;

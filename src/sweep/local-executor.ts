@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { lockHolder } from '../runner/run-folder/lock.js';
 import { type TrialExecutor, type TrialOutcome, type TrialTask, trialRun } from './trial-executor.js';
 import type { TrialRequest } from './trial-process.js';
-import type { TrialReply } from './trial-reply.js';
+import type { TrialProgressMessage, TrialReply } from './trial-reply.js';
 import { trialLabel } from './trials.js';
 
 export interface LocalExecutorOptions {
@@ -35,7 +35,8 @@ export function localExecutor({ sweepDir, jobs, env }: LocalExecutorOptions): Tr
       const lane = async () => {
         for (let task = await next(); task; task = await next()) {
           await listener.started(task);
-          const { code, reply } = await runInChild(sweepDir, task, { ...process.env, ...env }, running, stop);
+          const tell = (progress: TrialProgressMessage['progress']) => listener.progress?.(task, progress);
+          const { code, reply } = await runInChild(sweepDir, task, { ...process.env, ...env }, running, stop, tell);
           await listener.ended(task, outcomeOf(code, reply, stop.aborted));
         }
       };
@@ -50,13 +51,17 @@ export function localExecutor({ sweepDir, jobs, env }: LocalExecutorOptions): Tr
 
 const TRIAL_PROCESS = fileURLToPath(new URL('./trial-process.js', import.meta.url));
 
-/** Forks the trial's process, sends it the trial, and waits for it to end, its stderr appended to its log. */
+/**
+ * Forks the trial's process, sends it the trial, and waits for it to end, its stderr (progress lines, epoch tables,
+ * warnings) appended to its log as it comes, and where it stands told to `tell`.
+ */
 async function runInChild(
   sweepDir: string,
   task: TrialTask,
   env: NodeJS.ProcessEnv,
   running: Set<ChildProcess>,
   stop: AbortSignal,
+  tell: (progress: TrialProgressMessage['progress']) => void,
 ): Promise<{ code: number | null; reply?: TrialReply }> {
   const request = await requestOf(sweepDir, task);
   const log = createWriteStream(join(sweepDir, 'trials', `${trialLabel(task.trial.index)}.log`), { flags: 'a' });
@@ -70,8 +75,9 @@ async function runInChild(
   running.add(child);
   if (stop.aborted) child.kill('SIGINT');
   let reply: TrialReply | undefined;
-  child.on('message', (message) => {
-    reply = message as TrialReply;
+  child.on('message', (message: TrialReply | TrialProgressMessage) => {
+    if ('progress' in message) tell(message.progress);
+    else reply = message;
   });
   child.stderr?.pipe(log);
   child.send(request);

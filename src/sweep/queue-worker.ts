@@ -87,8 +87,8 @@ export function startQueueWorker({ queue, concurrency, backend, lockMs, log }: Q
     children.add(child);
     let reply: TrialReply | undefined;
     let stoppedBy: 'sweep' | 'worker' | undefined;
-    child.on('message', (message) => {
-      reply = message as TrialReply;
+    child.on('message', (message: TrialReply | { progress: unknown }) => {
+      if (!('progress' in message)) reply = message;
     });
     child.send({ ...job.data, backend: backendOverride ?? job.data.backend } satisfies TrialJob);
     const client = await worker.client;

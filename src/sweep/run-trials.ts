@@ -1,6 +1,7 @@
 import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
+import type { RunProgress } from '../runner/progress/run-progress.js';
 import type { Tracker } from '../tracking/tracker.js';
 import { trialFile } from './plan.js';
 import type { SweepRecord, TrialRecord } from './record.js';
@@ -13,7 +14,10 @@ export interface RunTrialsOptions {
   backend?: BackendName;
   /** Aborted: start no more trials, and ask the running ones to stop cleanly. */
   stop: AbortSignal;
+  /** Told as each trial ends, starts, and where its run stands while it trains (about once a second). */
   onTrial?: (trial: TrialRecord) => void;
+  onTrialStart?: (trial: TrialRecord) => void;
+  onProgress?: (trial: TrialRecord, progress: RunProgress) => void;
 }
 
 /**
@@ -53,6 +57,10 @@ export async function runTrials(
     async started(task) {
       recordOf(task).status = 'RUNNING';
       await save();
+      options.onTrialStart?.(recordOf(task));
+    },
+    progress(task, progress) {
+      options.onProgress?.(recordOf(task), progress);
     },
     async ended(task, outcome) {
       const trial = recordOf(task);

@@ -11,7 +11,7 @@ import { localExecutor } from './local-executor.js';
 import { adoptTrials, startParentRun } from './parent-run.js';
 import { defaultMetric, sweepTrials, writePlan } from './plan.js';
 import { readSweepRecord, type SweepRecord, sweepRecordSaver, type TrialRecord } from './record.js';
-import { runTrials } from './run-trials.js';
+import { type RunTrialsOptions, runTrials } from './run-trials.js';
 import type { TrialExecutor } from './trial-executor.js';
 
 export { sweepTrials } from './plan.js';
@@ -34,6 +34,9 @@ export interface SweepOptions {
   /** Polled, as `stop` (for a caller without a signal). */
   shouldStop?: () => boolean;
   onTrial?: (trial: TrialRecord) => void;
+  /** Told as each trial starts, and where its run stands while it trains (see run-trials.ts). */
+  onTrialStart?: RunTrialsOptions['onTrialStart'];
+  onProgress?: RunTrialsOptions['onProgress'];
   warn?: (line: string) => void;
   /** Extra environment of the trials' processes. */
   trialEnv?: NodeJS.ProcessEnv;

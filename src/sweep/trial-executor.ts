@@ -1,6 +1,7 @@
 import type { BackendName } from '../backend/backend-names.js';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { runName } from '../config/settings.js';
+import type { RunProgress } from '../runner/progress/run-progress.js';
 import type { Trial } from './trials.js';
 
 /**
@@ -28,6 +29,8 @@ export type TrialOutcome =
 export interface TrialListener {
   /** The trial has started (its process, wherever it runs, has it). */
   started(task: TrialTask): Promise<void>;
+  /** Where the trial's run stands, as often as its process says (about once a second), while it trains. */
+  progress?(task: TrialTask, progress: RunProgress): void;
   ended(task: TrialTask, outcome: TrialOutcome): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { stopOnSignal } from '../core/stop-on-signal.js';
 import { type RunOptions, resumeRun, runExperiment } from '../runner/run.js';
-import { replyFailure, replyResult } from './trial-reply.js';
+import { replyFailure, replyProgress, replyResult } from './trial-reply.js';
 
 /** What a sweep sends its trial process: the resolved experiment itself (or a stopped trial's run to resume). */
 export type TrialRequest = Pick<RunOptions, 'runsDir' | 'backend' | 'maxSteps' | 'runName' | 'tags'> &
@@ -23,6 +23,9 @@ process.once('message', async (request: TrialRequest) => {
     maxSteps: request.maxSteps,
     runName: request.runName,
     tags: request.tags,
+    // The progress lines and epoch tables go to the trial's log as it trains; where it stands, to the sweep.
+    progress: true,
+    onProgress: replyProgress,
     shouldStop: () => stop.aborted,
     stop,
   };

@@ -1,9 +1,20 @@
 import { GxError } from '../errors.js';
+import type { RunProgress } from '../runner/progress/run-progress.js';
 import type { RunResult } from '../runner/run.js';
 import { describeSystemError } from '../system-errors.js';
 
 /** What a trial process answers its sweep or worker: the run's result, or the error that failed it. */
 export type TrialReply = { result: RunResult } | { error: { code?: string; message: string } };
+
+/** What a trial process tells its sweep or worker while it trains: where its run stands (about once a second). */
+export interface TrialProgressMessage {
+  progress: RunProgress;
+}
+
+/** Tells the sweep where the run stands; nothing when no one listens (the sweep is gone). */
+export function replyProgress(progress: RunProgress): void {
+  if (process.connected) process.send?.({ progress } satisfies TrialProgressMessage);
+}
 
 /** Answers with the run's result and exits: 0 finished, 130 stopped (with a checkpoint to resume). */
 export function replyResult(result: RunResult): void {

@@ -92,6 +92,37 @@ export async function sendModel(
     { run_id: run.runId, models: [{ model_id: modelId, step: model.step }] },
     options,
   );
+  await sendModelMetrics(http, run, modelId, model, options);
+}
+
+/** log-batch's limit on metrics in one request. */
+const BATCH_METRICS = 1000;
+
+/**
+ * The run's final metrics, linked to the model as MLflow 3's client links them (`log_metrics(model_id=, dataset=)`):
+ * metrics of the run that carry the model's id and the training data's name and digest. The run's history gets them
+ * again: each metric's last point, as it was logged (a SQL store keeps one of an exact duplicate).
+ */
+async function sendModelMetrics(
+  http: MlflowHttp,
+  run: ServerRun,
+  modelId: string,
+  { metrics = [], dataset }: Extract<Operation, { op: 'model' }>['model'],
+  options: CallOptions,
+) {
+  const linked = metrics.map(({ key, value, timestamp, step }) => ({
+    key,
+    // JSON has no NaN or Infinity; MLflow takes them as these strings.
+    value: Number.isFinite(value) ? value : String(value),
+    timestamp: Math.round(timestamp),
+    step: Math.round(step),
+    model_id: modelId,
+    ...(dataset && { dataset_name: dataset.name, dataset_digest: dataset.digest }),
+  }));
+  for (let start = 0; start < linked.length; start += BATCH_METRICS) {
+    const metricsOf = linked.slice(start, start + BATCH_METRICS);
+    await http.call('POST', 'runs/log-batch', { run_id: run.runId, metrics: metricsOf }, options);
+  }
 }
 
 /** Uploads a file, or a folder's files, to `<artifactPath>/<its name>` through the server's artifact proxy. */

@@ -36,6 +36,10 @@ export interface ModelOutput {
   step: number;
   /** The run's params, shown with the model. */
   params: Record<string, string>;
+  /** The last point of each of the run's metrics, linked to the model too (its page's Metrics). */
+  metrics?: MetricPoint[];
+  /** The data it was trained on: each of its metrics names it (the model page's dataset column). */
+  dataset?: { name: string; digest: string };
 }
 
 /**

@@ -111,6 +111,28 @@ describe('tracking on a real MLflow server', () => {
     const { runDir } = JSON.parse(result.stdout);
     assert.deepEqual(Buffer.from(served), readFileSync(join(runDir, 'samples', 'step-000010.png')));
 
+    // The logged model carries the run's last metrics, each naming the data it was trained on.
+    type ModelMetric = { key: string; value: number; step: string; dataset_name?: string; dataset_digest?: string };
+    const { run: full } = await mlflowApi<{ run: { outputs?: { model_outputs?: { model_id: string }[] } } }>(
+      server,
+      'mlflow/runs/get',
+      { run_id: run.info.run_id },
+    );
+    const [output] = full.outputs?.model_outputs ?? [];
+    const { model } = await mlflowApi<{ model: { data?: { metrics?: ModelMetric[] } } }>(
+      server,
+      `mlflow/logged-models/${output?.model_id}`,
+    );
+    const modelMetrics = new Map((model.data?.metrics ?? []).map((metric) => [metric.key, metric]));
+    for (const key of ['g_loss', 'd_loss']) {
+      const metric = modelMetrics.get(key);
+      assert.equal(Number(metric?.step), 10, JSON.stringify(model.data));
+      assert.equal(metric?.dataset_name, 'mnist-train');
+      assert.match(metric?.dataset_digest ?? '', /^[0-9a-f]{8}$/);
+      // The run's history got no second point for it.
+      assert.deepEqual(await history(server, run.info.run_id, key), steps(10));
+    }
+
     const table = gx(['runs', 'whole'], { cwd: dir, env: { MLFLOW_TRACKING_URI: server.uri } });
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, new RegExp(`^${tags['mlflow.runName']} +whole +FINISHED `, 'm'));

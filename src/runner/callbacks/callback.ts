@@ -40,15 +40,22 @@ export interface RunContext {
   readonly state: TrainingState;
   /**
    * The run's latest values: the last step's metrics (set by the trainer), the last evaluation's, and the test
-   * rows of the epoch that just ended (undefined until they are measured).
+   * rows of the epoch that just ended (undefined until they are measured) and how many test images they measured.
    */
-  readonly latest: { step: StepMetrics; evaluation: Record<string, number>; test?: StepMetrics };
+  readonly latest: {
+    step: StepMetrics;
+    evaluation: Record<string, number>;
+    test?: StepMetrics;
+    testImages?: { measured: number; of: number };
+  };
   /** The side effects on a schedule, with what they cost so far: what the progress line's ETA projects. */
   readonly scheduled: { schedule: Schedule; cost: SideEffectCost }[];
   /** How the run ended, once it has (the run record says so when the run ends). */
   outcome?: 'FINISHED' | 'STOPPED';
   /** Records values measured beside the steps (an evaluation, test rows) at once; each metric's step once. */
   track(points: MetricPoint[]): Promise<void>;
+  /** The last point recorded of each metric (the logged model carries them). */
+  latestPoints(): MetricPoint[];
   /** Writes the buffered step metrics (history.jsonl and the tracker). */
   flush(): Promise<void>;
   /** Whether nothing is left buffered (a failed flush keeps its batch). */

@@ -35,6 +35,8 @@ export function metricsLog({ experiment, runDir, tracker, resumed, warn }: Metri
   let logged: Map<string, number> | undefined;
   let loggedUnsure = false;
   const recorded = { store: tracker.store, runId: tracker.runId };
+  // The last point recorded of each metric, as it was sent.
+  const latest = new Map<string, MetricPoint>();
 
   // Points logged at once (an evaluation's), each step of a metric once (see logged-steps.ts).
   const track = async (batch: MetricPoint[]) => {
@@ -47,6 +49,7 @@ export function metricsLog({ experiment, runDir, tracker, resumed, warn }: Metri
     await tracker.logMetrics(fresh);
     loggedUnsure = false;
     for (const { key, step } of fresh) known.set(key, Math.max(step, known.get(key) ?? -1));
+    for (const point of fresh) if (point.step >= (latest.get(point.key)?.step ?? -1)) latest.set(point.key, point);
   };
   const flush = async () => {
     const lines = history;
@@ -69,6 +72,7 @@ export function metricsLog({ experiment, runDir, tracker, resumed, warn }: Metri
   return {
     flush,
     flushed: () => history.length === 0 && points.length === 0,
+    latestPoints: () => [...latest.values()],
     track,
     async onRunStart() {
       if (resumed) logged = await loggedSteps(recorded, runDir);

@@ -7,6 +7,8 @@ export interface MetricsSink {
   track(points: MetricPoint[]): Promise<void>;
   flush(): Promise<void>;
   flushed(): boolean;
+  /** The last point recorded of each metric. */
+  latestPoints?(): MetricPoint[];
 }
 
 const nowhere: MetricsSink = { track: async () => {}, flush: async () => {}, flushed: () => true };
@@ -37,6 +39,7 @@ export function runContext({
     scheduled: [],
     track: (points) => sink.track(points),
     flush: () => sink.flush(),
+    latestPoints: () => sink.latestPoints?.() ?? [],
     flushed: () => sink.flushed(),
     stopRequested,
     hurryRequested,

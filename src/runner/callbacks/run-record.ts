@@ -4,12 +4,14 @@ import { writeFileAtomic } from '../../atomic-files.js';
 import { describeNative } from '../../backend/select.js';
 import type { ResolvedExperiment } from '../../config/experiment.js';
 import { shareable } from '../../config/shareable.js';
+import type { ImageSet } from '../../data/image-set.js';
 import { describeSystemError } from '../../system-errors.js';
 import { experimentParams } from '../../tracking/params.js';
 import type { Tracker } from '../../tracking/tracker.js';
 import { gxVersion } from '../../version.js';
 import { bestEffort } from './best-effort.js';
 import type { Callback } from './callback.js';
+import { describeDataset } from './dataset-input.js';
 
 export interface RunRecordOptions {
   runId: string;
@@ -21,6 +23,8 @@ export interface RunRecordOptions {
   backend: string;
   tracker: Tracker;
   warn: (line: string) => void;
+  /** The training data: the logged model names it with its metrics. */
+  data?: ImageSet;
 }
 
 /**
@@ -28,7 +32,8 @@ export interface RunRecordOptions {
  * artifacts, and the end of the MLflow run (FAILED with gx.error). A run the user asked to stop ends STOPPED
  * (KILLED in MLflow); the outcome goes in the run context. Listed last: the run ends after everything else.
  */
-export function runRecord({ runId, runName, runDir, experiment, backend, tracker, warn }: RunRecordOptions): Callback {
+export function runRecord(options: RunRecordOptions): Callback {
+  const { runId, runName, runDir, experiment, backend, tracker, warn, data } = options;
   const record = {
     id: runId,
     name: experiment.name,
@@ -59,13 +64,16 @@ export function runRecord({ runId, runName, runDir, experiment, backend, tracker
     async onRunEnd(context) {
       for (const artifact of ['experiment.yaml', 'model', 'checkpoint'])
         await tracker.logArtifact(join(runDir, artifact));
-      // The generator also as an MLflow 3 LoggedModel: the runs table's Models column, with the run's settings.
-      const params = experimentParams(experiment);
+      // The generator also as an MLflow 3 LoggedModel: the runs table's Models column, with the run's settings,
+      // its final metrics and the data it was trained on.
+      const dataset = data && describeDataset(data);
       await tracker.logModel(join(runDir, 'model'), {
         name: modelName(runName),
         modelType: 'tfjs-layers',
         step: context.state.step,
-        params,
+        params: experimentParams(experiment),
+        metrics: context.latestPoints(),
+        ...(dataset && { dataset: { name: dataset.name, digest: dataset.digest } }),
       });
       const status = context.stopRequested() ? 'STOPPED' : 'FINISHED';
       await tracker.end(status === 'STOPPED' ? 'KILLED' : 'FINISHED');

@@ -17,6 +17,7 @@ const CHUNK = 500;
  * g_batch_multiplier times as many fresh (z, class) pairs with the target "real". Both in inference mode, without
  * dropout, as Keras' evaluate; the terms are the training step's own, so the rows read like the train rows.
  * Returns the same keys as a step's metrics: d_loss, d_loss_adv, d_loss_class, g_loss, g_loss_adv, g_loss_class.
+ * `images` measures on the first that many test images only (and as many fakes, g_batch_multiplier times for G).
  */
 export function testLosses(
   gan: Gan,
@@ -24,8 +25,10 @@ export function testLosses(
   model: ModelConfig,
   gMultiplier: number,
   random: Random,
+  images = test.count,
 ): StepMetrics {
-  const order = Uint32Array.from({ length: test.count }, (_, i) => i);
+  const count = Math.min(images, test.count);
+  const order = Uint32Array.from({ length: count }, (_, i) => i);
   const sums = new Map<string, number>();
   const add = (terms: { adversarial: tf.Tensor; class?: tf.Tensor }, side: 'd' | 'g', weight: number) => {
     const adversarial = terms.adversarial.dataSync()[0];
@@ -40,27 +43,27 @@ export function testLosses(
   };
   const realBatch = (start: number, size: number) => makeBatch(test, order.subarray(start), 0, size);
 
-  for (let start = 0; start < test.count; start += CHUNK) {
-    const size = Math.min(CHUNK, test.count - start);
+  for (let start = 0; start < count; start += CHUNK) {
+    const size = Math.min(CHUNK, count - start);
     const real = realBatch(start, size);
     const latent = sampleLatent(model, size, random);
     tf.tidy(() => {
       const fake = gan.generator.apply(generatorInputs(latent), { training: false }) as tf.Tensor;
       const realOut = gan.critic(real.images, { labels: real.labels, training: false });
       const fakeOut = gan.critic(fake, { labels: latent.labels, training: false });
-      add(discriminatorTerms(gan, realOut, fakeOut, real.labels, latent.labels), 'd', size / test.count);
+      add(discriminatorTerms(gan, realOut, fakeOut, real.labels, latent.labels), 'd', size / count);
     });
     tf.dispose([real.images, real.labels]);
     disposeLatent(latent);
   }
 
-  const gCount = test.count * gMultiplier;
+  const gCount = count * gMultiplier;
   for (let start = 0; start < gCount; start += CHUNK) {
     const size = Math.min(CHUNK, gCount - start);
     const latent = sampleLatent(model, size, random);
     // A relativistic loss also reads real scores: the test images, in turn.
-    const realStart = start % test.count;
-    const real = realBatch(realStart, Math.min(size, test.count - realStart));
+    const realStart = start % count;
+    const real = realBatch(realStart, Math.min(size, count - realStart));
     tf.tidy(() => {
       const fake = gan.generator.apply(generatorInputs(latent), { training: false }) as tf.Tensor;
       const out = gan.critic(fake, { labels: latent.labels, training: false });

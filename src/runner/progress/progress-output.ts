@@ -1,10 +1,13 @@
 import { firingsAfter, type Schedule } from '../callbacks/schedule.js';
 import type { StepMetrics } from '../loop/steps.js';
 import { remainingSeconds, type SideEffectCost } from './eta.js';
+import { duration, type RunProgress } from './run-progress.js';
 import { epochsTrained, type TrainingPlan, updates } from './training-plan.js';
 
 /** How often progress is printed when stderr is not a terminal (a log file, CI). */
 const PLAIN_INTERVAL_MS = 10_000;
+/** How often `report` is told (a sweep redraws its table about once a second). */
+const REPORT_INTERVAL_MS = 1_000;
 
 export interface ProgressPlan {
   plan: TrainingPlan;
@@ -13,6 +16,14 @@ export interface ProgressPlan {
   criticSteps(step: number): number;
   /** The scheduled side effects (evaluation, sample grids), timed as they happen (callbacks/measured.ts). */
   sideEffects: readonly { schedule: Schedule; cost: SideEffectCost }[];
+  /** Told where the run stands, at most once a second and at its last step (a sweep's trial tells its sweep). */
+  report?: (progress: RunProgress) => void;
+}
+
+/** How many test images the test rows were measured on, of how many. */
+export interface TestSample {
+  measured: number;
+  of: number;
 }
 
 /**
@@ -23,7 +34,7 @@ export interface ProgressPlan {
  * sample grids still scheduled at their measured cost.
  */
 export function createProgress(
-  { plan, epochs, criticSteps, sideEffects }: ProgressPlan,
+  { plan, epochs, criticSteps, sideEffects, report }: ProgressPlan,
   stream: NodeJS.WriteStream = process.stderr,
   now: () => number = Date.now,
 ) {
@@ -35,9 +46,10 @@ export function createProgress(
   // Updates trained since the origin, counted up to step `counted`.
   let [updatesDone, counted] = [0, 0];
   let lastPrint: number | undefined;
+  let lastReport: number | undefined;
   let pending = false;
 
-  const line = (step: number, epoch: number, metrics: StepMetrics) => {
+  const line = (step: number, epoch: number, metrics: StepMetrics, evaluation: Record<string, number>) => {
     if (!origin) {
       origin = { time: now(), step, sideSeconds: sideSeconds(), updatesBefore: updates(criticSteps, 0, step) };
       counted = step;
@@ -54,26 +66,40 @@ export function createProgress(
         remaining: firingsAfter(schedule, plan, step),
       })),
     });
+    if (report && (lastReport === undefined || now() - lastReport >= REPORT_INTERVAL_MS || step === plan.steps)) {
+      lastReport = now();
+      report({ step, steps: plan.steps, losses: { ...metrics }, evaluation: { ...evaluation }, etaSeconds: eta });
+    }
     const rate = eta === undefined ? '-' : ((step - origin.step) / trainingSeconds).toFixed(2);
     const losses = `d ${fixed(metrics.d_loss)} g ${fixed(metrics.g_loss)}`;
     return `epoch ${epoch + 1}/${Math.max(epochsShown, epoch + 1)} · step ${step}/${plan.steps} · ${losses} · ${rate} it/s · ETA ${duration(eta)}`;
   };
 
   return {
-    step(step: number, epoch: number, metrics: StepMetrics) {
+    /** `evaluation`: the latest evaluation's values, for `report`. */
+    step(step: number, epoch: number, metrics: StepMetrics, evaluation: Record<string, number> = {}) {
+      const text = line(step, epoch, metrics, evaluation);
       if (stream.isTTY) {
-        stream.write(`\r\x1b[K${line(step, epoch, metrics)}`);
+        stream.write(`\r\x1b[K${text}`);
         pending = true;
       } else if (lastPrint === undefined || now() - lastPrint >= PLAIN_INTERVAL_MS) {
         lastPrint = now();
-        stream.write(`${line(step, epoch, metrics)}\n`);
+        stream.write(`${text}\n`);
       }
     },
-    /** The table of epoch `epoch` (1-based); `part` says what share of it was trained when it is not whole. */
-    epoch(epoch: number, means: StepMetrics, test?: StepMetrics, part?: string) {
+    /**
+     * The table of epoch `epoch` (1-based); `part` says what share of it was trained when it is not whole, `sample`
+     * on how many test images the test rows were measured when not on all.
+     */
+    epoch(epoch: number, means: StepMetrics, test?: StepMetrics, part?: string, sample?: TestSample) {
       this.clear();
+      const sampled =
+        test && sample && sample.measured < sample.of
+          ? `test rows on ${sample.measured.toLocaleString('en')} of ${sample.of.toLocaleString('en')} images`
+          : undefined;
+      const notes = [part, sampled].filter((note) => note !== undefined).join('; ');
       stream.write(
-        `epoch ${epoch}/${Math.max(epochsShown, epoch)}${part ? ` (${part})` : ''}\n${epochTable(means, test)}`,
+        `epoch ${epoch}/${Math.max(epochsShown, epoch)}${notes ? ` (${notes})` : ''}\n${epochTable(means, test)}`,
       );
     },
     /** Ends a line drawn in place, before anything else is printed. */
@@ -85,24 +111,33 @@ export function createProgress(
 }
 
 /**
- * The seed's epoch table: its header is '{0:<22s} | {1:4s} | {2:15s} | {3:5s}' with Keras' metric names, its rows
- * '{0:<22s} | {1:<4.2f} | {2:<15.2f} | {3:<5.2f}': generator then discriminator, each train then test. A term a
- * run does not have (no class head) is '-'; the test rows are left out when they were not measured.
+ * The seed's epoch table: mnist_acgan.py's columns and rows (loss and its adversarial and class parts, Keras' names;
+ * generator then discriminator, each train then test; values '%.2f' as Python formats them), each column as wide as
+ * its widest cell, so that a loss of 10 or more does not push its row's separators out of line as the seed's
+ * format strings ('{0:<22s} | {1:<4.2f} | ...') do. A term a run does not have (no class head) is '-'; the test rows
+ * are left out when they were not measured.
  */
 export function epochTable(train: StepMetrics, test?: StepMetrics): string {
-  const widths = [22, 4, 15, 5];
-  const line = (cells: string[]) => `${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')}\n`;
-  const row = (name: string, side: 'g' | 'd', metrics: StepMetrics) =>
-    line([name, ...['', '_adv', '_class'].map((part) => decimals(metrics[`${side}_loss${part}`]))]);
-  let table = `${line(['component', 'loss', 'generation_loss', 'auxiliary_loss'])}${'-'.repeat(65)}\n`;
+  const row = (name: string, side: 'g' | 'd', metrics: StepMetrics) => [
+    name,
+    ...['', '_adv', '_class'].map((part) => decimals(metrics[`${side}_loss${part}`])),
+  ];
+  const rows = [['component', 'loss', 'generation_loss', 'auxiliary_loss']];
   for (const [component, side] of [
     ['generator', 'g'],
     ['discriminator', 'd'],
   ] as const) {
-    table += row(`${component} (train)`, side, train);
-    if (test) table += row(`${component} (test)`, side, test);
+    rows.push(row(`${component} (train)`, side, train));
+    if (test) rows.push(row(`${component} (test)`, side, test));
   }
-  return table;
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
+  const rule = '-'.repeat(widths.reduce((sum, width) => sum + width, 3 * (widths.length - 1)));
+  return `${[line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n')}\n`;
 }
 
 /** '%.2f' as Python formats it: an exact tie (0.625) goes to the even digit, where toFixed rounds it up. */
@@ -116,14 +151,4 @@ function decimals(value: number | undefined): string {
 
 function fixed(value: number | undefined): string {
   return value === undefined ? '-' : value.toFixed(4);
-}
-
-function duration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  return s >= 3600
-    ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`
-    : s >= 60
-      ? `${Math.floor(s / 60)}m${s % 60}s`
-      : `${s}s`;
 }
