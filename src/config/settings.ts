@@ -57,9 +57,9 @@ export function shortPath(path: string, paths: readonly string[]): string {
   return own.join('.');
 }
 
-/** A setting's value as a person reads it: `[translation(ratio=0.125), cutout]` for a list of registry entries. */
+/** A setting's value as a person reads it: `[translation(ratio=0.125),cutout]` for a list of registry entries. */
 export function valueText(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(valueText).join(', ')}]`;
+  if (Array.isArray(value)) return `[${value.map(valueText).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const { type, ...options } = value as Record<string, unknown>;
     const pairs = Object.entries(options).map(([key, option]) => `${key}=${valueText(option)}`);
