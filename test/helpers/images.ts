@@ -1,3 +1,4 @@
+import type { ImageSet } from '../../src/data/image-set.js';
 import type { Image } from '../../src/images/image.js';
 
 /**
@@ -49,4 +50,20 @@ export function meanAbsDifference(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
   return sum / a.length;
+}
+
+/** A 28x28 grey test split of `count` fixed, patterned images, labelled 0..9 in turn unless `labels` says. */
+export function patternedTestSet(count: number, labels?: readonly number[]): ImageSet {
+  return {
+    dataset: 't',
+    split: 'test',
+    count,
+    height: 28,
+    width: 28,
+    channels: 1,
+    numClasses: 10,
+    pixels: Uint8Array.from({ length: count * 784 }, (_, i) => (i * 37) % 256),
+    labels: Uint8Array.from(labels ?? Array.from({ length: count }, (_, i) => i % 10)),
+    files: [],
+  };
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { epochOrder } from '../../src/data/batches.js';
-import type { ImageSet } from '../../src/data/image-set.js';
 import { buildGan } from '../../src/models/build-gan.js';
 import { disposeLatent, sampleLatent } from '../../src/models/latent.js';
 import { fixedLatent, gridColumns } from '../../src/models/sample-grid.js';
@@ -12,6 +11,7 @@ import { testLosses } from '../../src/runner/loop/test-losses.js';
 import { epochTable } from '../../src/runner/progress/progress-output.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { tinyExperiment } from '../helpers/experiments.js';
+import { patternedTestSet } from '../helpers/images.js';
 import { references } from '../helpers/references.js';
 
 const softplus = (x: number) => Math.log1p(Math.exp(x));
@@ -95,18 +95,7 @@ describeOnEachBackend("the seed's options (Keras mnist_acgan.py)", () => {
     const experiment = tinyExperiment(['loss.d_average=concatenated']);
     const gan = buildGan(experiment, [28, 28, 1], { dropoutCalls: 0 });
     const count = 6;
-    const test: ImageSet = {
-      dataset: 't',
-      split: 'test',
-      count,
-      height: 28,
-      width: 28,
-      channels: 1,
-      numClasses: 10,
-      pixels: Uint8Array.from({ length: count * 784 }, (_, i) => (i * 37) % 256),
-      labels: Uint8Array.from([3, 1, 4, 1, 5, 9]),
-      files: [],
-    };
+    const test = patternedTestSet(count, [3, 1, 4, 1, 5, 9]);
     const losses = testLosses(gan, test, experiment.model, 2, createRandom(11));
     // By hand from D's inference scores on the same images and the same draws.
     const random = createRandom(11);

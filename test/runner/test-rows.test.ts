@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { ImageSet } from '../../src/data/image-set.js';
 import { buildGan } from '../../src/models/build-gan.js';
 import { runContext } from '../../src/runner/callbacks/run-context.js';
 import { SAMPLED_TEST_IMAGES, testRows } from '../../src/runner/callbacks/test-rows.js';
@@ -10,26 +9,14 @@ import { planTraining } from '../../src/runner/progress/training-plan.js';
 import type { MetricPoint } from '../../src/tracking/tracker.js';
 import { describeOnEachBackend } from '../helpers/backends.js';
 import { tinyExperiment } from '../helpers/experiments.js';
-
-const testSet = (count: number): ImageSet => ({
-  dataset: 't',
-  split: 'test',
-  count,
-  height: 28,
-  width: 28,
-  channels: 1,
-  numClasses: 10,
-  pixels: Uint8Array.from({ length: count * 784 }, (_, i) => (i * 37) % 256),
-  labels: Uint8Array.from({ length: count }, (_, i) => i % 10),
-  files: [],
-});
+import { patternedTestSet } from '../helpers/images.js';
 
 describeOnEachBackend('test rows', () => {
   it('of a run that ends inside its first epoch: on a sample of the test images; later, on all of them', async () => {
     const experiment = tinyExperiment(['train.test_losses=true']);
     const gan = buildGan(experiment, [28, 28, 1], { dropoutCalls: 0 });
     const count = SAMPLED_TEST_IMAGES + 200;
-    const rows = testRows({ gan, experiment, loadTest: async () => testSet(count) });
+    const rows = testRows({ gan, experiment, loadTest: async () => patternedTestSet(count) });
     const measure = async (at: { epoch: number; batch: number }, end: 'run' | 'epoch') => {
       const tracked: MetricPoint[] = [];
       const state = { ...initialState(1), ...at, step: 3 };
