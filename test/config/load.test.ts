@@ -7,7 +7,11 @@ import { losses } from '../../src/registry/losses/index.js';
 import { repoRoot } from '../helpers/cli.js';
 import { configProblems } from '../helpers/experiments.js';
 
-const quickstart = readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8');
+/** The quickstart with its former loss (least squares with the AC-GAN class term), whose options these tests read. */
+const quickstart = readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8')
+  .replace(/ {2}d_conditioning: projection.*\n/, '')
+  .replace('loss:\n  type: hinge\n', 'loss:\n  type: lsgan\n  auxiliary:\n    weight: 1\n');
+assert.ok(quickstart.includes('type: lsgan') && !quickstart.includes('d_conditioning'), 'the quickstart changed');
 
 /** 1-based line number of the first line of `text` that contains `needle`. */
 function lineOf(text: string, needle: string): number {

@@ -8,7 +8,7 @@ import { resolveExperiment } from '../../src/config/load.js';
 import { architectures } from '../../src/registry/architectures/index.js';
 import { MinibatchStd } from '../../src/registry/architectures/minibatch-std.js';
 import { repoRoot } from '../helpers/cli.js';
-import { onMnist } from '../helpers/experiments.js';
+import { FORMER_QUICKSTART_MODEL, onMnist } from '../helpers/experiments.js';
 import { seedParameters } from '../helpers/seed-parameters.js';
 
 await selectBackend('cpu');
@@ -171,7 +171,7 @@ describe('architectures', () => {
   it('refuses a class head on an unconditional model', () => {
     const experiment = onMnist(
       resolveExperiment('x', readFileSync(join(repoRoot, 'experiments/quickstart.yaml'), 'utf8'), {
-        overrides: ['model.num_classes=0'],
+        overrides: [...FORMER_QUICKSTART_MODEL, 'model.num_classes=0'],
       }),
     );
     assert.throws(
