@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,14 +64,21 @@ async function runInChild(
   tell: (progress: TrialProgressMessage['progress']) => void,
 ): Promise<{ code: number | null; reply?: TrialReply }> {
   const request = await requestOf(sweepDir, task);
-  const log = createWriteStream(join(sweepDir, 'trials', `${trialLabel(task.trial.index)}.log`), { flags: 'a' });
-  // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.
-  const child = fork(TRIAL_PROCESS, [], {
-    env,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    serialization: 'advanced',
-  });
+  // The trial writes its log itself, not through a pipe to the sweep: a sweep killed with kill -9 would leave it
+  // writing into a closed pipe while it stops with its checkpoint.
+  const log = openSync(join(sweepDir, 'trials', `${trialLabel(task.trial.index)}.log`), 'a');
+  let child: ChildProcess;
+  try {
+    // Its own process group: Ctrl-C reaches the sweep alone, which asks each trial once to stop cleanly.
+    child = fork(TRIAL_PROCESS, [], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'ignore', log, 'ipc'],
+      serialization: 'advanced',
+    });
+  } finally {
+    closeSync(log);
+  }
   running.add(child);
   if (stop.aborted) child.kill('SIGINT');
   let reply: TrialReply | undefined;
@@ -79,11 +86,9 @@ async function runInChild(
     if ('progress' in message) tell(message.progress);
     else reply = message;
   });
-  child.stderr?.pipe(log);
   child.send(request);
   const code = await new Promise<number | null>((done) => child.on('close', done));
   running.delete(child);
-  log.end();
   return { code, reply };
 }
 
