@@ -162,14 +162,19 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
       }
       throw new Error(`no snapshot after step ${after}; worker: ${a.output.stderr}`);
     };
-    const first = await snapshotAfter(0);
+    await snapshotAfter(0);
     // The trial's process dies (as out of memory would): its job fails, and is retried.
     const trialPid = execFileSync('pgrep', ['-P', String(a.child.pid)], { encoding: 'utf8' })
       .trim()
       .split('\n')[0];
     process.kill(Number(trialPid), 'SIGKILL');
-    const second = await snapshotAfter(first);
-    assert.match(a.output.stderr, /taking over MLflow run \w+ from its checkpoint at step \d+/);
+    // The retried job takes the run over from its latest snapshot (a later one than the first, if another was
+    // tagged before the kill), then snapshots again.
+    const takeover = /taking over MLflow run \w+ from its checkpoint at step (\d+)/;
+    for (const deadline = Date.now() + 180_000; !takeover.test(a.output.stderr) && Date.now() < deadline; )
+      await sleep(250);
+    assert.match(a.output.stderr, takeover);
+    const second = await snapshotAfter(Number(takeover.exec(a.output.stderr)?.[1]));
     // Then the whole worker dies; another, sharing nothing with it, takes the trial over once its lock runs out.
     a.child.kill('SIGKILL');
     const b = startWorker('url');
