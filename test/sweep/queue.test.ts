@@ -15,6 +15,9 @@ type Run = { info: { run_id: string; status: string }; data: { tags?: Pair[]; pa
 const PASSWORD = 'gx-redis-Secret-7f3a9c';
 
 /** `gx` as a process of its own, its output kept (a worker runs until stopped). */
+/** Every gx process a test starts (sweeps and workers): killed after the tests, so a failed one cannot hang the file. */
+const started: ChildProcess[] = [];
+
 function startGx(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
     cwd,
@@ -29,6 +32,7 @@ function startGx(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
     output.stderr += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  started.push(child);
   return { child, output, exited };
 }
 
@@ -44,12 +48,11 @@ function filesUnder(dir: string): string[] {
 describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalled() && 'no redis-server' }, () => {
   let mlflow: MlflowServer;
   let redis: RedisServer;
-  const workers: ChildProcess[] = [];
   before(async () => {
     [mlflow, redis] = await Promise.all([startMlflowServer(), startRedisServer(PASSWORD)]);
   });
   after(() => {
-    for (const worker of workers) worker.kill('SIGKILL');
+    for (const child of started) child.kill('SIGKILL');
     mlflow?.stop();
     redis?.stop();
   });
@@ -64,7 +67,6 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
       cwd,
       login === 'env' ? env : { ...env, REDIS_PASSWORD: '' },
     );
-    workers.push(worker.child);
     return { ...worker, cwd };
   };
 
