@@ -2,7 +2,7 @@ import { runName } from '../config/settings.js';
 import { markdownTable } from '../core/markdown-table.js';
 import { comparesSeeds, configurations, meanOf, metricOf, sweptSeeds } from './configurations.js';
 import type { SweepRecord, TrialRecord } from './record.js';
-import { formatSpread, formatValue, rankTrials, sampleMetrics, trialName } from './summary.js';
+import { formatSpread, formatValue, rankTrials, sampleMetrics, trialName, trialsInRankOrder } from './summary.js';
 
 /**
  * The parent run's description in the MLflow UI (Markdown): the best trial (or configuration, over seeds) with a
@@ -17,10 +17,7 @@ export function comparisonMarkdown(record: SweepRecord): string {
 function trialMarkdown(record: SweepRecord, direction: string): string {
   const metrics = [record.metric, ...sampleMetrics(record)];
   const ranked = rankTrials(record);
-  const order = [
-    ...ranked.map(({ trial }) => trial),
-    ...record.trials.filter((t) => !ranked.some((r) => r.trial === t)),
-  ];
+  const order = trialsInRankOrder(record);
   const best = ranked[0];
   return [
     `**Sweep ${record.id}**: ${record.trials.length} trials, ranked by \`${record.metric}\` (${direction} is better).`,

@@ -12,6 +12,12 @@ export function rankTrials(record: SweepRecord): { trial: TrialRecord; value: nu
     .sort((a, b) => sign * (a.value - b.value));
 }
 
+/** Every trial: the ranked ones best first, then the rest in trial order. */
+export function trialsInRankOrder(record: SweepRecord): TrialRecord[] {
+  const ranked = rankTrials(record).map(({ trial }) => trial);
+  return [...ranked, ...record.trials.filter((trial) => !ranked.includes(trial))];
+}
+
 /** Shown beside the ranking metric when the trials have them: what an evaluation says of the samples. */
 const SAMPLE_METRICS = ['fid', 'class_accuracy'];
 
@@ -48,10 +54,7 @@ function trialComparison(record: SweepRecord): Comparison {
   const paths = sweptPaths(record);
   const metrics = [record.metric, ...sampleMetrics(record)];
   const ranked = rankTrials(record);
-  const order = [
-    ...ranked.map(({ trial }) => trial),
-    ...record.trials.filter((t) => !ranked.some((r) => r.trial === t)),
-  ];
+  const order = trialsInRankOrder(record);
   return {
     columns: [
       ...named(['rank', 'trial']),

@@ -4,7 +4,7 @@ import { reportRun } from '../report/store-runs.js';
 import { recordedStore } from '../tracking/open.js';
 import { readStore } from '../tracking/open-store-reader.js';
 import { readSweepRecord, type SweepRecord } from './record.js';
-import { rankTrials } from './summary.js';
+import { trialsInRankOrder } from './summary.js';
 
 /** A sweep folder's report, from its sweep.json (see reportOfSweep). */
 export async function reportFromSweep(sweepDir: string): Promise<Report> {
@@ -16,8 +16,7 @@ export async function reportFromSweep(sweepDir: string): Promise<Report> {
  * first), then the rest. The report gets plain runs and the ranking's metric; it knows nothing of sweeps.
  */
 export async function reportOfSweep(record: SweepRecord): Promise<Report> {
-  const ranked = rankTrials(record).map(({ trial }) => trial);
-  const order = [...ranked, ...record.trials.filter((trial) => !ranked.includes(trial))];
+  const order = trialsInRankOrder(record);
   const runs: ReportRun[] = [];
   for (const trial of order) if (trial.runDir) runs.push(await runFromFolder(trial.runDir));
   // A queued trial's run folder is on its worker's machine: its run is read from the MLflow server.
