@@ -53,8 +53,15 @@ export async function startMlflowServer(options: { auth?: boolean } = {}): Promi
       cwd: dir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      // The basic-auth app creates its admin on first start with this password, and needs a CSRF key.
-      env: { ...process.env, MLFLOW_AUTH_ADMIN_PASSWORD: ADMIN.password, MLFLOW_FLASK_SERVER_SECRET_KEY: 'gx-tests' },
+      // The basic-auth app creates its admin on first start with this password, and needs a CSRF key. MLflow's job
+      // runner (GenAI scorers, which gx does not use) is off: its eight Python processes take about 25 CPU-seconds
+      // as they start, which the tests and benchmarks beside them would pay on a machine of two cores.
+      env: {
+        ...process.env,
+        MLFLOW_AUTH_ADMIN_PASSWORD: ADMIN.password,
+        MLFLOW_FLASK_SERVER_SECRET_KEY: 'gx-tests',
+        MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+      },
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
