@@ -3,6 +3,7 @@ import { runSweep } from '../src/sweep/sweep.js';
 import { paramAsOverride } from '../src/sweep/trials.js';
 import { tempDir } from '../test/helpers/cli.js';
 import { benchQueuedSweep } from './queued-sweep.js';
+import { twoAgainstOne } from './speedup.js';
 
 /** Generator steps of each quickstart trial. */
 const STEPS = Number(process.env.SWEEP_STEPS ?? 40);
@@ -10,16 +11,12 @@ const STEPS = Number(process.env.SWEEP_STEPS ?? 40);
 /** Wall-clock seconds of a 4-trial lr sweep of the quickstart on wasm, one trial at a time and two at once. */
 export async function benchSweep() {
   const file = fileURLToPath(new URL('../../experiments/quickstart.yaml', import.meta.url));
-  const seconds: Record<string, number> = {};
-  for (const jobs of [1, 2]) {
+  const local = await twoAgainstOne('jobs', async (jobs) => {
     const overrides = [paramAsOverride('train.optimizer.g.lr=1e-4,2e-4,4e-4,8e-4'), `tracking.uri=${tempDir()}`];
-    const start = performance.now();
     const { record } = await runSweep(file, overrides, { jobs, maxSteps: STEPS, backend: 'wasm', runsDir: tempDir() });
     if (record.trials.some((trial) => trial.status !== 'FINISHED'))
       throw new Error(`a trial failed with --jobs ${jobs}`);
-    seconds[`jobs_${jobs}_s`] = (performance.now() - start) / 1000;
-  }
-  const local = { trials: 4, steps_per_trial: STEPS, ...seconds, speedup: seconds.jobs_1_s / seconds.jobs_2_s };
+  });
   // The same sweep on one `gx worker` and on two, through a Redis queue.
-  return { ...local, queue: await benchQueuedSweep(STEPS) };
+  return { trials: 4, steps_per_trial: STEPS, ...local, queue: await benchQueuedSweep(STEPS) };
 }
