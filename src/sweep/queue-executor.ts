@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Job, Queue } from 'bullmq';
 import type { ResolvedExperiment } from '../config/experiment.js';
 import { loadExperiment } from '../config/load.js';
+import { failGivenUpServerRun } from '../tracking/server-run-takeover.js';
 import { trialFile } from './plan.js';
 import type { QueueConnection } from './queue-connection.js';
 import type { TrialExecutor, TrialListener, TrialTask } from './trial-executor.js';
@@ -112,6 +113,12 @@ async function follow(
         await listener.ended(task, { status: 'STOPPED', error: 'stopped before a worker took it' });
         continue;
       }
+      if (!started.has(id) && !listener.startsMore() && job && ['waiting', 'prioritized'].includes(state)) {
+        await job.remove().catch(() => {});
+        tasks.delete(id);
+        options.log(`${label} taken off the queue: the sweep starts no more trials (--fail-fast)`);
+        continue;
+      }
       if (state === states.get(id)) continue;
       const before = states.get(id);
       states.set(id, state);
@@ -127,11 +134,26 @@ async function follow(
         options.log(`${label} back in the queue${job?.failedReason ? ` (${job.failedReason})` : ''}`);
       } else if (state === 'completed' || state === 'failed' || state === 'missing') {
         tasks.delete(id);
-        await listener.ended(task, outcomeOf(job as Job<TrialJob, TrialJobResult> | undefined, state));
+        const outcome = outcomeOf(job as Job<TrialJob, TrialJobResult> | undefined, state);
+        if (job && outcome.status === 'FAILED') await failGivenUpRun(job, outcome.error, options);
+        await listener.ended(task, outcome);
       }
     }
     if (tasks.size > 0) await sleep(options.pollMs ?? 500);
   }
+}
+
+/**
+ * A trial whose job failed for good (its process crashed on every attempt, or its workers died) may have left its
+ * MLflow run RUNNING, with no process left to end it: the sweep ends it FAILED, saying why.
+ */
+async function failGivenUpRun(job: Job<TrialJob>, reason: string, options: QueueExecutorOptions) {
+  const { experiment } = job.data;
+  const run = { experiment: experiment.tracking.experiment ?? experiment.name, uid: job.id as string };
+  const label = `trial ${job.data.trial.index}`;
+  await failGivenUpServerRun({ uri: options.trackingUri }, run, `gave up after ${job.attemptsMade} attempts: ${reason}`)
+    .then((ended) => ended && options.log(`${label} failed: its MLflow run is ended FAILED (${reason})`))
+    .catch((error: Error) => options.log(`${label} failed; its MLflow run could not be ended (${error.message})`));
 }
 
 function outcomeOf(job: Job<TrialJob, TrialJobResult> | undefined, state: string) {

@@ -35,9 +35,10 @@ export async function runTrials(
 ): Promise<void> {
   const queue = record.trials.filter((trial) => trial.status !== 'FINISHED' && trial.status !== 'FAILED');
   let failed = false;
+  const startsMore = () => !options.stop.aborted && !(options.failFast === true && failed);
   const next = async (): Promise<TrialTask | undefined> => {
     const trial = queue.shift();
-    if (!trial || options.stop.aborted || (options.failFast === true && failed)) return undefined;
+    if (!trial || !startsMore()) return undefined;
     return {
       sweepId: record.id,
       trial: { index: trial.index, values: trial.values },
@@ -69,6 +70,7 @@ export async function runTrials(
       await save();
       options.onTrial?.(trial);
     },
+    startsMore,
   };
   await executor.run(next, listener, options.stop);
 }

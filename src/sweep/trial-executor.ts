@@ -32,6 +32,11 @@ export interface TrialListener {
   /** Where the trial's run stands, as often as its process says (about once a second), while it trains. */
   progress?(task: TrialTask, progress: RunProgress): void;
   ended(task: TrialTask, outcome: TrialOutcome): Promise<void>;
+  /**
+   * False once the sweep starts no more trials (`--fail-fast` after a failure): an executor that handed its trials
+   * out ahead (a queue) takes back those not started yet, which stay PENDING for a resumed sweep.
+   */
+  startsMore(): boolean;
 }
 
 /**

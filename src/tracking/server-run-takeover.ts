@@ -1,7 +1,7 @@
 import type { Login } from '../uri-credentials.js';
 import { LATEST_CHECKPOINT_TAG, restoreSnapshot, type SnapshotManifest } from './checkpoint-snapshot.js';
 import { MlflowError } from './mlflow-error.js';
-import { connectMlflow } from './mlflow-http.js';
+import { connectMlflow, type MlflowHttp } from './mlflow-http.js';
 import { Outbox } from './outbox.js';
 import { findExperimentId } from './server-experiments.js';
 
@@ -16,7 +16,7 @@ export interface TakenOverRun {
 
 type Pair<V> = { key: string; value: V };
 type Run = {
-  info: { run_id: string; run_name?: string; start_time: number; artifact_uri: string };
+  info: { run_id: string; run_name?: string; start_time: number; artifact_uri: string; status: string };
   data: { metrics?: (Pair<number> & { step?: number | string; timestamp?: number | string })[]; tags?: Pair<string>[] };
 };
 
@@ -36,14 +36,8 @@ export async function takeOverServerRun(
   const http = connectMlflow(server.uri, process.env, server.login);
   try {
     const experimentId = await findExperimentId(http, run.experiment);
-    if (experimentId === undefined) return undefined;
-    const { runs = [] } = await http.call<{ runs?: Run[] }>('POST', 'runs/search', {
-      experiment_ids: [experimentId],
-      filter: `tags.\`gx.run_uid\` = '${run.uid}'`,
-      max_results: 1,
-    });
-    const found = runs[0];
-    if (!found) return undefined;
+    const found = experimentId === undefined ? undefined : await runOf(http, experimentId, run.uid);
+    if (experimentId === undefined || !found) return undefined;
     const { info, data } = found;
     if (!info.artifact_uri.startsWith('mlflow-artifacts:')) {
       throw new MlflowError(
@@ -82,6 +76,42 @@ export async function takeOverServerRun(
         ? undefined
         : await restoreSnapshot(latest, (path) => http.download(`${artifactRoot}/${path}`), checkpointDir);
     return { runId: info.run_id, experimentId, runName, checkpoint };
+  } finally {
+    await http.close();
+  }
+}
+
+/** The run of the experiment that carries `uid` (gx.run_uid), if any. */
+async function runOf(http: MlflowHttp, experimentId: string, uid: string): Promise<Run | undefined> {
+  const { runs = [] } = await http.call<{ runs?: Run[] }>('POST', 'runs/search', {
+    experiment_ids: [experimentId],
+    filter: `tags.\`gx.run_uid\` = '${uid}'`,
+    max_results: 1,
+  });
+  return runs[0];
+}
+
+/**
+ * Ends as FAILED, saying why in gx.error, the server's run that carries `uid` when it is still RUNNING: the work was
+ * given up (each attempt crashed, or its workers died) and no process is left to end it. True when it did.
+ */
+export async function failGivenUpServerRun(
+  server: { uri: string; login?: Login },
+  run: { experiment: string; uid: string },
+  reason: string,
+): Promise<boolean> {
+  const http = connectMlflow(server.uri, process.env, server.login);
+  try {
+    const experimentId = await findExperimentId(http, run.experiment);
+    const found = experimentId === undefined ? undefined : await runOf(http, experimentId, run.uid);
+    if (found?.info.status !== 'RUNNING') return false;
+    await http.call('POST', 'runs/set-tag', {
+      run_id: found.info.run_id,
+      key: 'gx.error',
+      value: reason.slice(0, 5000),
+    });
+    await http.call('POST', 'runs/update', { run_id: found.info.run_id, status: 'FAILED', end_time: Date.now() });
+    return true;
   } finally {
     await http.close();
   }

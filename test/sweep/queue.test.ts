@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -199,5 +199,73 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
     );
     b.child.kill('SIGTERM');
     await b.exited;
+  });
+
+  it('with --fail-fast, takes the trials no worker started off the queue once one fails, for --resume', async () => {
+    const dir = tinyIn('qfast');
+    const a = startWorker('url');
+    const sweep = startGx(
+      ['sweep', 'qfast.yaml', '--param', 'train.optimizer.d.lr=1e30,1e-3,2e-3,3e-3', '--max-steps', '3'].concat([
+        '--fail-fast',
+        '--queue',
+        redis.url,
+        '--json',
+      ]),
+      dir,
+      { MLFLOW_TRACKING_URI: mlflow.uri },
+    );
+    assert.equal(await sweep.exited, 130, sweep.output.stderr);
+    const record = JSON.parse(sweep.output.stdout) as { trials: { status: string }[] };
+    // Trial 1 diverges (D's learning rate); the worker may have taken trial 2 before the sweep saw it (it runs on, as a local sweep's
+    // running trials do); the last ones were never started.
+    const statuses = record.trials.map((trial) => trial.status);
+    assert.equal(statuses[0], 'FAILED');
+    assert.deepEqual(statuses.slice(2), ['PENDING', 'PENDING']);
+    assert.match(sweep.output.stderr, /trial 4 taken off the queue: the sweep starts no more trials \(--fail-fast\)/);
+    const trials = (await runsOf('qfast')).map((run) => tagsOf(run)['gx.trial']).filter(Boolean);
+    assert.ok(!trials.includes('3') && !trials.includes('4'), trials.join());
+    a.child.kill('SIGTERM');
+    await a.exited;
+  });
+
+  it('ends FAILED, not RUNNING, the run of a trial whose process crashed on every attempt', async () => {
+    const dir = tinyIn('qcrash');
+    const a = startWorker('env');
+    const sweep = startGx(
+      ['sweep', 'qcrash.yaml', '--param', 'train.optimizer.g.lr=1e-3', '--max-steps', '200'].concat([
+        '--set',
+        'train.epochs=30',
+        '--queue',
+        redis.url,
+        '--json',
+      ]),
+      dir,
+      { MLFLOW_TRACKING_URI: mlflow.uri },
+    );
+    const trialRuns = async () =>
+      (await runsOf('qcrash').catch(() => [])).filter((run) => tagsOf(run)['gx.trial'] === '1');
+    const killed = new Set<string>();
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      // Each attempt's trial process (a new child of the worker), once the first has made the run.
+      let pid: string | undefined;
+      for (const deadline = Date.now() + 180_000; pid === undefined && Date.now() < deadline; await sleep(200)) {
+        const children = spawnSync('pgrep', ['-P', String(a.child.pid)], { encoding: 'utf8' }).stdout.split('\n');
+        const fresh = children.find((child) => child !== '' && !killed.has(child));
+        if (fresh && (attempt > 1 || (await trialRuns()).length > 0)) pid = fresh;
+      }
+      assert.ok(pid, `attempt ${attempt} started; worker: ${a.output.stderr}`);
+      process.kill(Number(pid), 'SIGKILL');
+      killed.add(pid);
+    }
+    assert.equal(await sweep.exited, 0, sweep.output.stderr);
+    const record = JSON.parse(sweep.output.stdout) as { trials: { status: string; error?: string }[] };
+    assert.equal(record.trials[0].status, 'FAILED');
+    const runs = await trialRuns();
+    assert.equal(runs.length, 1, 'the attempts continued one run');
+    assert.equal(runs[0].info.status, 'FAILED');
+    assert.match(tagsOf(runs[0])['gx.error'], /gave up after 3 attempts: the trial process exited with/);
+    assert.match(sweep.output.stderr, /trial 1 failed: its MLflow run is ended FAILED/);
+    a.child.kill('SIGTERM');
+    await a.exited;
   });
 });
