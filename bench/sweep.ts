@@ -5,8 +5,8 @@ import { tempDir } from '../test/helpers/cli.js';
 import { benchQueuedSweep } from './queued-sweep.js';
 import { twoAgainstOne } from './speedup.js';
 
-/** Generator steps of each quickstart trial. */
-const STEPS = Number(process.env.SWEEP_STEPS ?? 40);
+/** Generator steps of each quickstart trial: a tenth of its 1200, trials of about a minute on wasm. */
+const STEPS = Number(process.env.SWEEP_STEPS ?? 120);
 
 /** Wall-clock seconds of a 4-trial lr sweep of the quickstart on wasm, one trial at a time and two at once. */
 export async function benchSweep() {
