@@ -14,10 +14,10 @@ type Run = { info: { run_id: string; status: string }; data: { tags?: Pair[]; pa
 
 const PASSWORD = 'gx-redis-Secret-7f3a9c';
 
-/** `gx` as a process of its own, its output kept (a worker runs until stopped). */
 /** Every gx process a test starts (sweeps and workers): killed after the tests, so a failed one cannot hang the file. */
 const started: ChildProcess[] = [];
 
+/** `gx` as a process of its own, its output kept (a worker runs until stopped). */
 function startGx(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
     cwd,
@@ -70,6 +70,15 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
     return { ...worker, cwd };
   };
 
+  /** `gx sweep` of a tiny experiment named `name` (in a folder of its own) through the queue, into the server. */
+  const startSweep = (name: string, args: string[]) => {
+    const dir = tinyIn(name);
+    const sweep = startGx(['sweep', `${name}.yaml`, ...args, '--queue', redis.url, '--json'], dir, {
+      MLFLOW_TRACKING_URI: mlflow.uri,
+    });
+    return { ...sweep, dir };
+  };
+
   const runsOf = async (experiment: string) => {
     const { experiment: found } = await mlflowApi<{ experiment: { experiment_id: string } }>(
       mlflow,
@@ -84,23 +93,8 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
   };
 
   it('runs a 4-trial sweep on 2 workers: 4 finished child runs under the parent, its report, no password anywhere', async () => {
-    const dir = tinyIn('qsweep');
     const [a, b] = [startWorker('url'), startWorker('env')];
-    const sweep = startGx(
-      [
-        'sweep',
-        'qsweep.yaml',
-        '--param',
-        'train.optimizer.g.lr=1e-3,2e-3,4e-3,8e-3',
-        '--max-steps',
-        '4',
-        '--queue',
-        redis.url,
-        '--json',
-      ],
-      dir,
-      { MLFLOW_TRACKING_URI: mlflow.uri },
-    );
+    const sweep = startSweep('qsweep', ['--param', 'train.optimizer.g.lr=1e-3,2e-3,4e-3,8e-3', '--max-steps', '4']);
     assert.equal(await sweep.exited, 0, sweep.output.stderr);
     const record = JSON.parse(sweep.output.stdout) as { sweepDir: string; parent: { runId: string } };
     const runs = await runsOf('qsweep');
@@ -121,7 +115,12 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
     assert.match(b.output.stderr, /started/);
 
     // The password is in no file (sweep, workers, MLflow's database and artifacts), param, tag or output.
-    for (const file of [...filesUnder(dir), ...filesUnder(a.cwd), ...filesUnder(b.cwd), ...filesUnder(mlflow.dir)])
+    for (const file of [
+      ...filesUnder(sweep.dir),
+      ...filesUnder(a.cwd),
+      ...filesUnder(b.cwd),
+      ...filesUnder(mlflow.dir),
+    ])
       if (statSync(file).size < 50_000_000) assert.ok(!readFileSync(file).includes(PASSWORD), file);
     for (const text of [sweep.output.stdout, sweep.output.stderr, a.output.stderr, a.output.stdout, b.output.stderr])
       assert.ok(!text.includes(PASSWORD));
@@ -133,27 +132,17 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
   it('continues a trial whose process crashed, then whose worker was killed, from its snapshots: one run, each step once', async () => {
     // Long enough that, on an idle machine too, the trial is still training when each of the two faults comes.
     const STEPS = 200;
-    const dir = tinyIn('qkill');
     const a = startWorker('env');
-    const sweep = startGx(
-      [
-        'sweep',
-        'qkill.yaml',
-        '--param',
-        'train.optimizer.g.lr=1e-3',
-        '--max-steps',
-        String(STEPS),
-        '--set',
-        'train.checkpoint_every_steps=5',
-        '--set',
-        'train.epochs=30',
-        '--queue',
-        redis.url,
-        '--json',
-      ],
-      dir,
-      { MLFLOW_TRACKING_URI: mlflow.uri },
-    );
+    const sweep = startSweep('qkill', [
+      '--param',
+      'train.optimizer.g.lr=1e-3',
+      '--max-steps',
+      String(STEPS),
+      '--set',
+      'train.checkpoint_every_steps=5',
+      '--set',
+      'train.epochs=30',
+    ]);
     /** Waits for the trial's run to tag a snapshot later than `after`, and returns its step. */
     const snapshotAfter = async (after: number) => {
       for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
@@ -202,22 +191,13 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
   });
 
   it('with --fail-fast, takes the trials no worker started off the queue once one fails, for --resume', async () => {
-    const dir = tinyIn('qfast');
     const a = startWorker('url');
-    const sweep = startGx(
-      ['sweep', 'qfast.yaml', '--param', 'train.optimizer.d.lr=1e30,1e-3,2e-3,3e-3', '--max-steps', '3'].concat([
-        '--fail-fast',
-        '--queue',
-        redis.url,
-        '--json',
-      ]),
-      dir,
-      { MLFLOW_TRACKING_URI: mlflow.uri },
-    );
+    const lrs = 'train.optimizer.d.lr=1e30,1e-3,2e-3,3e-3';
+    const sweep = startSweep('qfast', ['--param', lrs, '--max-steps', '3', '--fail-fast']);
     assert.equal(await sweep.exited, 130, sweep.output.stderr);
     const record = JSON.parse(sweep.output.stdout) as { trials: { status: string }[] };
-    // Trial 1 diverges (D's learning rate); the worker may have taken trial 2 before the sweep saw it (it runs on, as a local sweep's
-    // running trials do); the last ones were never started.
+    // Trial 1 diverges (D's learning rate); the worker may have taken trial 2 before the sweep saw that (it runs on,
+    // as a local sweep's running trials do); the last ones were never started.
     const statuses = record.trials.map((trial) => trial.status);
     assert.equal(statuses[0], 'FAILED');
     assert.deepEqual(statuses.slice(2), ['PENDING', 'PENDING']);
@@ -229,19 +209,9 @@ describe('sweeps across machines on a Redis queue', { skip: !redisServerInstalle
   });
 
   it('ends FAILED, not RUNNING, the run of a trial whose process crashed on every attempt', async () => {
-    const dir = tinyIn('qcrash');
     const a = startWorker('env');
-    const sweep = startGx(
-      ['sweep', 'qcrash.yaml', '--param', 'train.optimizer.g.lr=1e-3', '--max-steps', '200'].concat([
-        '--set',
-        'train.epochs=30',
-        '--queue',
-        redis.url,
-        '--json',
-      ]),
-      dir,
-      { MLFLOW_TRACKING_URI: mlflow.uri },
-    );
+    const args = ['--param', 'train.optimizer.g.lr=1e-3', '--max-steps', '200', '--set', 'train.epochs=30'];
+    const sweep = startSweep('qcrash', args);
     const trialRuns = async () =>
       (await runsOf('qcrash').catch(() => [])).filter((run) => tagsOf(run)['gx.trial'] === '1');
     const killed = new Set<string>();
