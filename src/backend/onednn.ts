@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { NativeBackend, OpAttr } from './native/load.js';
+import { type NativeBackend, type OpAttr, oneDnnTurnedOff } from './native/load.js';
 
 type Execute = NativeBackend['executeSingleOutput'];
 
@@ -46,7 +46,7 @@ const routed = new WeakSet<object>();
  */
 export function routeToOneDnn(backend: NativeBackend): boolean {
   if (routed.has(backend)) return true;
-  if (backend.isUsingGpuDevice || /^(0|false)$/i.test(process.env.TF_ENABLE_ONEDNN_OPTS ?? '')) return false;
+  if (backend.isUsingGpuDevice || oneDnnTurnedOff) return false;
   const eager = backend.executeSingleOutput.bind(backend);
   const label: OpAttr = { name: '_kernel', type: backend.binding.TF_ATTR_STRING, value: ONEDNN_LABEL };
   if (!hasOneDnnKernels(backend, eager, label)) return false;

@@ -32,6 +32,9 @@ export interface NativeBackend {
  */
 export const TFJS_CORE_KEY = Symbol.for('gx.tfjs-core');
 
+/** Whether the user turned oneDNN off with TensorFlow's own switch (read before gx gives it a default). */
+export const oneDnnTurnedOff = /^(0|false)$/i.test(process.env.TF_ENABLE_ONEDNN_OPTS ?? '');
+
 /**
  * Registers the `tensorflow` backend from an install in gx's cache: tfjs-node's kernels and backend class, bound to
  * the binding built there. Throws what Node says when a library does not load (a missing CUDA library, say).
@@ -39,6 +42,10 @@ export const TFJS_CORE_KEY = Symbol.for('gx.tfjs-core');
 export function loadInstall(dir: string, napi: number): TensorflowBinding {
   // TensorFlow's start-up notices (CPU features, absl) are not for gx's users; the user's own setting wins.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // TensorFlow's own oneDNN rewrite is on by default on some CPUs (AVX-512 VNNI, AMX) and off on others, and says so
+  // on stderr before its logging is set up: gx sends the ops that gain from oneDNN to it itself (onednn.ts), alike
+  // on every CPU. A user's TF_ENABLE_ONEDNN_OPTS wins.
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
   (globalThis as Record<symbol, unknown>)[TFJS_CORE_KEY] = createRequire(import.meta.url)('@tensorflow/tfjs-core');
   const require = createRequire(join(packageFolder(dir), 'package.json'));
   const binding = require(`./lib/napi-v${napi}/tfjs_binding.node`) as TensorflowBinding;
