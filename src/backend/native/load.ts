@@ -32,8 +32,12 @@ export interface NativeBackend {
  */
 export const TFJS_CORE_KEY = Symbol.for('gx.tfjs-core');
 
-/** Whether the user turned oneDNN off with TensorFlow's own switch (read before gx gives it a default). */
-export const oneDnnTurnedOff = /^(0|false)$/i.test(process.env.TF_ENABLE_ONEDNN_OPTS ?? '');
+/** Set beside TF_ENABLE_ONEDNN_OPTS=0 when that is gx's default, not the user's: the processes gx starts inherit both. */
+const GX_ONEDNN_DEFAULT = 'GX_TF_ONEDNN_OPTS_DEFAULT';
+
+/** Whether the user turned oneDNN off with TensorFlow's own switch (not gx's default for it). */
+export const oneDnnTurnedOff =
+  /^(0|false)$/i.test(process.env.TF_ENABLE_ONEDNN_OPTS ?? '') && process.env[GX_ONEDNN_DEFAULT] === undefined;
 
 /**
  * Registers the `tensorflow` backend from an install in gx's cache: tfjs-node's kernels and backend class, bound to
@@ -45,7 +49,10 @@ export function loadInstall(dir: string, napi: number): TensorflowBinding {
   // TensorFlow's own oneDNN rewrite is on by default on some CPUs (AVX-512 VNNI, AMX) and off on others, and says so
   // on stderr before its logging is set up: gx sends the ops that gain from oneDNN to it itself (onednn.ts), alike
   // on every CPU. A user's TF_ENABLE_ONEDNN_OPTS wins.
-  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
+  if (process.env.TF_ENABLE_ONEDNN_OPTS === undefined) {
+    process.env.TF_ENABLE_ONEDNN_OPTS = '0';
+    process.env[GX_ONEDNN_DEFAULT] = '1';
+  }
   (globalThis as Record<symbol, unknown>)[TFJS_CORE_KEY] = createRequire(import.meta.url)('@tensorflow/tfjs-core');
   const require = createRequire(join(packageFolder(dir), 'package.json'));
   const binding = require(`./lib/napi-v${napi}/tfjs_binding.node`) as TensorflowBinding;
