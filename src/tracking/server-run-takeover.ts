@@ -35,10 +35,12 @@ export async function takeOverServerRun(
 ): Promise<TakenOverRun | undefined> {
   const http = connectMlflow(server.uri, process.env, server.login);
   try {
-    const experimentId = await findExperimentId(http, run.experiment);
-    const found = experimentId === undefined ? undefined : await runOf(http, experimentId, run.uid);
-    if (experimentId === undefined || !found) return undefined;
-    const { info, data } = found;
+    const found = await uidRun(http, run);
+    if (!found) return undefined;
+    const {
+      experimentId,
+      run: { info, data },
+    } = found;
     if (!info.artifact_uri.startsWith('mlflow-artifacts:')) {
       throw new MlflowError(
         `MLflow server at ${http.uri} does not proxy artifacts (the run's artifact URI is ${info.artifact_uri})`,
@@ -81,14 +83,16 @@ export async function takeOverServerRun(
   }
 }
 
-/** The run of the experiment that carries `uid` (gx.run_uid), if any. */
-async function runOf(http: MlflowHttp, experimentId: string, uid: string): Promise<Run | undefined> {
+/** The experiment's run that carries `uid` (gx.run_uid), with the experiment's id; undefined when there is none. */
+async function uidRun(http: MlflowHttp, { experiment, uid }: { experiment: string; uid: string }) {
+  const experimentId = await findExperimentId(http, experiment);
+  if (experimentId === undefined) return undefined;
   const { runs = [] } = await http.call<{ runs?: Run[] }>('POST', 'runs/search', {
     experiment_ids: [experimentId],
     filter: `tags.\`gx.run_uid\` = '${uid}'`,
     max_results: 1,
   });
-  return runs[0];
+  return runs[0] && { experimentId, run: runs[0] };
 }
 
 /**
@@ -102,8 +106,7 @@ export async function failGivenUpServerRun(
 ): Promise<boolean> {
   const http = connectMlflow(server.uri, process.env, server.login);
   try {
-    const experimentId = await findExperimentId(http, run.experiment);
-    const found = experimentId === undefined ? undefined : await runOf(http, experimentId, run.uid);
+    const found = (await uidRun(http, run))?.run;
     if (found?.info.status !== 'RUNNING') return false;
     await http.call('POST', 'runs/set-tag', {
       run_id: found.info.run_id,
